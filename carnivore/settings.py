@@ -1,0 +1,187 @@
+"""Settings of the Carnivore Weekly back end, read once from the environment (and an optional .env).
+
+Every setting a deployment may change is listed in README.md ("Configuration"). Code reads
+`django.conf.settings`, never `os.environ`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"  # local state: embedded database, generated secret key (git-ignored)
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env")  # optional; real environment variables win
+
+
+def _local_secret_key() -> str:
+    """Return a secret key kept in var/, so a fresh checkout runs without configuration."""
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- Database -------------------------------------------------------------------------------
+# With DATABASE_URL unset, the embedded PostgreSQL 18 server in var/pgdata is started (or reused).
+if env.str("DATABASE_URL", default=""):
+    _default_db = env.db("DATABASE_URL")
+else:
+    from carnivore.embedded_db import database_settings
+
+    _default_db = database_settings("carnivore")
+
+_default_db.update(
+    {
+        "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+        # Behind PgBouncer/Supavisor in transaction mode a session outlives no transaction:
+        # no server-side cursors (they need a session). Django binds parameters client-side, so
+        # no prepared statements are used either way.
+        "DISABLE_SERVER_SIDE_CURSORS": env.bool("DATABASE_POOLER_TRANSACTION_MODE", default=False),
+    }
+)
+_default_db.setdefault("TEST", {})
+DATABASES = {"default": _default_db}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "carnivore.User"
+
+# --- Applications ---------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "pgtrigger",
+    "django_q",
+    "carnivore",
+    "audit",
+    "trending",
+    "grid",
+    "engagement",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "carnivore.urls"
+WSGI_APPLICATION = "carnivore.wsgi.application"
+ASGI_APPLICATION = "carnivore.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Sessions live in signed cookies: no session table for a database role to read, and web
+# processes keep no state between requests.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+SESSION_COOKIE_HTTPONLY = True
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.str("STATIC_ROOT", default="") or None  # only `collectstatic` needs one
+WHITENOISE_USE_FINDERS = True  # serve the admin's files straight from the apps, no collectstatic
+
+# --- Cache ----------------------------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "carnivore",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- API ------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Carnivore Weekly API",
+    "DESCRIPTION": "The homepage Bento Grid, engagement capture and weekly trends.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Jobs (django-q2) -----------------------------------------------------------------------
+Q_CLUSTER = {
+    "name": "carnivore",
+    "workers": env.int("Q_WORKERS", default=2),
+    "timeout": 300,
+    "retry": 360,
+    "catch_up": False,  # after downtime a missed schedule runs once, not once per missed slot
+    "orm": "default",
+}
+if REDIS_URL:
+    Q_CLUSTER.pop("orm")
+    Q_CLUSTER["redis"] = REDIS_URL
+
+# --- Product settings -----------------------------------------------------------------------
+GRID_SLOTS = env.int("GRID_SLOTS", default=7)
+TRENDING_WEBHOOK_URL = env.str("TRENDING_WEBHOOK_URL", default="")
+TRENDING_WEBHOOK_SECRET = env.str("TRENDING_WEBHOOK_SECRET", default="")
+ANALYZED_CONTENT_PATH = env.str("ANALYZED_CONTENT_PATH", default="")
+YOUTUBE_DATA_PATH = env.str("YOUTUBE_DATA_PATH", default="")
+SUPABASE_JWT_SECRET = env.str("SUPABASE_JWT_SECRET", default="")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}

@@ -1,0 +1,125 @@
+"""Trigger kinds shared by every app, declared with django-pgtrigger.
+
+- `Trigger`: pgtrigger's trigger, except that removing it (a migration rolled back) also drops
+  its function, which pgtrigger leaves behind.
+- `StampModifiedAt`: sets `modified_at` on every real change, so raw SQL updates are stamped too.
+- `SoftDeleteWithNotice`: turns DELETE into `is_active = false` and tells the caller so.
+- `DefinerTrigger`: a trigger whose function runs with its owner's rights (SECURITY DEFINER)
+  and a fixed search_path. Used where a trigger fired by a low-privilege role must write a table
+  that role may not touch itself (the audit log, score rollups). Trigger functions cannot be
+  called directly, so the elevated rights are reachable only through the trigger.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pgtrigger
+from django.db import models
+from pgtrigger import compiler
+
+MODIFIED_AT = "modified_at"
+
+
+class StoredColumnsChange(pgtrigger.AnyChange):
+    """True when any stored column other than those excluded changed.
+
+    Generated columns are left out: BEFORE triggers may not read them, and they only follow the
+    columns they are computed from.
+    """
+
+    def resolve(self, model) -> str:
+        condition = copy.copy(self)
+        generated = [
+            f.name for f in model._meta.concrete_fields if isinstance(f, models.GeneratedField)
+        ]
+        condition.exclude = [*self.exclude, *generated]
+        return super(StoredColumnsChange, condition).resolve(model)
+
+
+class CompiledTrigger(compiler.Trigger):
+    """A compiled trigger whose uninstall SQL drops the trigger function as well."""
+
+    @property
+    def uninstall_sql(self) -> str:
+        return f"{super().uninstall_sql} DROP FUNCTION IF EXISTS {self.sql.pgid}();"
+
+
+class Trigger(pgtrigger.Trigger):
+    """A pgtrigger trigger that leaves nothing behind when a migration removes it."""
+
+    sql_class: type[compiler.UpsertTriggerSql] = compiler.UpsertTriggerSql
+
+    def compile(self, model) -> compiler.Trigger:
+        compiled = super().compile(model)
+        return CompiledTrigger(name=compiled.name, sql=self.sql_class(**compiled.sql.kwargs))
+
+
+class StampModifiedAt(Trigger):
+    """Set `modified_at` to the transaction time whenever a row really changes."""
+
+    when = pgtrigger.Before
+    operation = pgtrigger.Update
+    condition = StoredColumnsChange(exclude=[MODIFIED_AT])
+    func = f"NEW.{MODIFIED_AT} = now(); RETURN NEW;"
+
+    def __init__(self, *, name: str = "stamp_modified_at", **kwargs):
+        super().__init__(name=name, **kwargs)
+
+
+class SoftDeleteWithNotice(Trigger):
+    """Turn a DELETE into `is_active = false`, raising a NOTICE so that it is never silent.
+
+    The UPDATE runs with the deleting role's rights, so row-level security decides whether the
+    caller may deactivate the row, and the audit trigger records it as an UPDATE.
+    """
+
+    when = pgtrigger.Before
+    operation = pgtrigger.Delete
+
+    def __init__(self, *, name: str = "soft_delete", **kwargs):
+        super().__init__(name=name, **kwargs)
+
+    def get_func(self, model) -> str:
+        table = pgtrigger.utils.quote(model._meta.db_table)
+        return (
+            f"UPDATE {table} SET is_active = false WHERE id = OLD.id; "
+            "RAISE NOTICE 'soft delete: % % deactivated (is_active = false), not removed', "
+            "TG_TABLE_NAME, OLD.id; "
+            "RETURN NULL;"
+        )
+
+
+class DefinerTriggerSql(compiler.UpsertTriggerSql):
+    """pgtrigger's installation SQL with a SECURITY DEFINER function and no bypass switch.
+
+    pgtrigger's own template lets any session skip a trigger by setting `pgtrigger.ignore`; the
+    triggers built on this template (audit, scoring) must not be skippable, so it is left out.
+    """
+
+    def get_template(self) -> str:
+        return """
+            CREATE OR REPLACE FUNCTION {pgid}()
+            RETURNS TRIGGER AS $$
+                {declare}
+                BEGIN
+                    {func}
+                END;
+            $$ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp;
+
+            DROP TRIGGER IF EXISTS {pgid} ON {table};
+            CREATE {constraint} TRIGGER {pgid}
+                {when} {operation} ON {table}
+                {timing}
+                {referencing}
+                FOR EACH {level} {condition}
+                EXECUTE PROCEDURE {execute};
+
+            COMMENT ON TRIGGER {pgid} ON {table} IS '{hash}';
+        """
+
+
+class DefinerTrigger(Trigger):
+    """A trigger whose function is SECURITY DEFINER (see `DefinerTriggerSql`)."""
+
+    sql_class = DefinerTriggerSql

@@ -1,0 +1,22 @@
+"""URL map: the admin, the REST API under /api/, and the health check."""
+
+from django.contrib import admin
+from django.db import connection
+from django.http import JsonResponse
+from django.urls import path
+
+
+def healthz(request):
+    """Answer 200 when the database answers, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # any failure to reach the database means "not healthy"
+        return JsonResponse({"status": "unavailable", "error": exc.__class__.__name__}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,255 @@
+"""Reader engagement: the append-only event log, its per-hour rollups, and what was dropped.
+
+`content_engagement` is RANGE-partitioned by month on `created_at` (migration 0002 creates it
+with plain PostgreSQL partitioning; `engagement.services.engagement_partitions_ensure` keeps the
+months ahead). Its primary key is (id, created_at), as PostgreSQL requires of a partitioned table.
+"""
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Length, Now
+from django.db.models.lookups import GreaterThan, IsNull, LessThanOrEqual
+
+from carnivore.models import Timestamped
+from carnivore.triggers import Trigger
+from grid.models import ContentType
+
+ENGAGEMENT_ID_SEQUENCE = "content_engagement_id_seq"
+
+
+class Nextval(Func):
+    """`nextval('<sequence>')`: the default of a column numbered by a sequence."""
+
+    function = "nextval"
+
+    def __init__(self, sequence: str, **extra):
+        super().__init__(Value(sequence), output_field=models.BigIntegerField(), **extra)
+
+
+class InteractionType(models.TextChoices):
+    VIEW = "view"
+    CLICK = "click"
+    SHARE = "share"
+    BOOKMARK = "bookmark"
+    COMMENT = "comment"
+    REACTION = "reaction"
+
+
+class Sentiment(models.TextChoices):
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    NEUTRAL = "neutral"
+
+
+SENTIMENT_INTERACTIONS = (InteractionType.COMMENT, InteractionType.REACTION)
+
+
+class ContentEngagement(models.Model):
+    """One reader interaction with one piece of content. Never updated, never deleted."""
+
+    pk = models.CompositePrimaryKey("id", "created_at")
+    id = models.BigIntegerField(db_default=Nextval(ENGAGEMENT_ID_SEQUENCE), editable=False)
+    created_at = models.DateTimeField(db_default=Now())
+    content_type = models.CharField(max_length=32, choices=ContentType.choices)
+    content_id = models.BigIntegerField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagement_events",
+        db_index=False,  # covered by content_engagement_user_recent
+    )
+    is_anonymous = models.GeneratedField(
+        expression=IsNull(F("user"), True), output_field=models.BooleanField(), db_persist=True
+    )
+    interaction_type = models.CharField(max_length=16, choices=InteractionType.choices)
+    # NULL, not "": these columns exist only for some interactions, and CHECKs test for NULL.
+    sentiment = models.CharField(max_length=16, choices=Sentiment.choices, null=True, blank=True)  # noqa: DJ001
+    sentiment_score = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    comment_text = models.TextField(null=True, blank=True)  # noqa: DJ001
+    metadata = models.JSONField(blank=True, db_default={})
+    event_uuid = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        db_table = "content_engagement"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_type__in=ContentType.values),
+                name="content_engagement_content_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(content_id__gt=0), name="content_engagement_content_id_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(interaction_type__in=InteractionType.values),
+                name="content_engagement_interaction_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(sentiment__isnull=True) | Q(sentiment__in=Sentiment.values),
+                name="content_engagement_sentiment_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(sentiment__isnull=True)
+                | Q(interaction_type__in=SENTIMENT_INTERACTIONS),
+                name="content_engagement_sentiment_only_comment_reaction",
+            ),
+            models.CheckConstraint(
+                condition=Q(sentiment_score__isnull=True)
+                | Q(sentiment_score__gte=-1, sentiment_score__lte=1),
+                name="content_engagement_sentiment_score_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(sentiment_score__isnull=True) | Q(sentiment__isnull=False),
+                name="content_engagement_sentiment_score_needs_sentiment",
+            ),
+            models.CheckConstraint(
+                condition=Q(comment_text__isnull=True)
+                | Q(interaction_type=InteractionType.COMMENT),
+                name="content_engagement_comment_text_only_comment",
+            ),
+            models.CheckConstraint(
+                condition=Q(comment_text__isnull=True)
+                | Q(
+                    GreaterThan(Length("comment_text"), 0),
+                    LessThanOrEqual(Length("comment_text"), 5000),
+                ),
+                name="content_engagement_comment_text_length",
+            ),
+        ]
+        triggers = [
+            # A trigger, not a CHECK: a CHECK on now() would make a dump fail to restore later.
+            Trigger(
+                name="reject_future_created_at",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert,
+                condition=pgtrigger.Condition("NEW.created_at > clock_timestamp()"),
+                func=(
+                    "RAISE EXCEPTION USING ERRCODE = 'check_violation', "
+                    "CONSTRAINT = 'content_engagement_created_at_not_future', "
+                    "MESSAGE = format('created_at %s is in the future', NEW.created_at); "
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                F("content_type"),
+                F("content_id"),
+                F("created_at").desc(),
+                name="content_engagement_content",
+            ),
+            models.Index(
+                F("user"),
+                F("created_at").desc(),
+                condition=Q(user__isnull=False),
+                name="content_engagement_user_recent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interaction_type} on {self.content_type} {self.content_id}"
+
+
+class EngagementRollup(Timestamped):
+    """Counts of one content's events in one hour, kept exact by the scoring trigger."""
+
+    content_type = models.CharField(max_length=32, choices=ContentType.choices)
+    content_id = models.BigIntegerField()
+    hour = models.DateTimeField()
+    events = models.IntegerField(db_default=0)
+    views = models.IntegerField(db_default=0)
+    clicks = models.IntegerField(db_default=0)
+    shares = models.IntegerField(db_default=0)
+    bookmarks = models.IntegerField(db_default=0)
+    comments = models.IntegerField(db_default=0)
+    reactions = models.IntegerField(db_default=0)
+    positive = models.IntegerField(db_default=0)
+    negative = models.IntegerField(db_default=0)
+    neutral = models.IntegerField(db_default=0)
+
+    class Meta:
+        db_table = "engagement_rollups"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "content_id", "hour"],
+                name="engagement_rollups_content_hour",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    events=F("views")
+                    + F("clicks")
+                    + F("shares")
+                    + F("bookmarks")
+                    + F("comments")
+                    + F("reactions")
+                ),
+                name="engagement_rollups_events_add_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    views__gte=0,
+                    clicks__gte=0,
+                    shares__gte=0,
+                    bookmarks__gte=0,
+                    comments__gte=0,
+                    reactions__gte=0,
+                ),
+                name="engagement_rollups_counts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(positive__gte=0, negative__gte=0, neutral__gte=0)
+                & Q(events__gte=F("positive") + F("negative") + F("neutral")),
+                name="engagement_rollups_sentiments_fit",
+            ),
+        ]
+        indexes = [models.Index(fields=["hour"], name="engagement_rollups_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.content_type} {self.content_id} at {self.hour:%Y-%m-%d %H}:00"
+
+
+class EngagementEventKey(models.Model):
+    """A client-chosen event_uuid already stored: a retried event is skipped, not stored twice.
+
+    A unique key on the partitioned event table would have to include created_at, which a retry
+    need not repeat, so the keys live in this plain table, filled by a trigger on insert.
+    """
+
+    event_uuid = models.UUIDField(primary_key=True)
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "engagement_event_keys"
+
+    def __str__(self) -> str:
+        return str(self.event_uuid)
+
+
+class DropReason(models.TextChoices):
+    BOT_USER_AGENT = "bot_user_agent"
+
+
+class DroppedEngagement(models.Model):
+    """A request whose events were not recorded, and why (a known bot, for instance)."""
+
+    created_at = models.DateTimeField(db_default=Now())
+    reason = models.CharField(max_length=32, choices=DropReason.choices)
+    user_agent = models.CharField(max_length=500, blank=True, db_default="")
+    event_count = models.IntegerField()
+
+    class Meta:
+        db_table = "engagement_drops"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=DropReason.values), name="engagement_drops_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(event_count__gte=0), name="engagement_drops_count_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["-created_at"], name="engagement_drops_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.event_count} dropped: {self.reason}"

@@ -1,0 +1,72 @@
+"""README command 1: `manage.py up` sets everything up, serves, and prints the URL and login."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import psycopg
+import pytest
+
+from tests.conftest import PROJECT_DIR, manage
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.django_db
+@pytest.mark.slow
+def test_up_sets_up_idempotently(scratch_database):
+    """Run twice on an empty database, `up --no-serve` migrates and creates the demo admin once."""
+    for _ in range(2):
+        result = manage("up", "--no-serve", database_url=scratch_database)
+        assert "Demo admin: admin" in result.stdout
+    with psycopg.connect(scratch_database.replace("postgres://", "postgresql://", 1)) as conn:
+        admins = conn.execute("SELECT username, is_superuser FROM carnivore_user").fetchall()
+    assert admins == [("admin", True)]
+
+
+@pytest.mark.django_db
+@pytest.mark.slow
+def test_up_serves_and_prints_url_and_login(scratch_database):
+    """`up` prints the URL and login, and the admin login page and health check answer there."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": scratch_database}
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "up", "--port", str(port), "--workers", "1"],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        lines = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            lines.append(line)
+            if "Press Ctrl-C" in line or not line:
+                break
+        output = "".join(lines)
+        url = f"http://127.0.0.1:{port}"
+        assert f"running at {url}/" in output
+        assert "login: admin / carnivore-demo" in output
+
+        for _ in range(100):  # gunicorn's workers take a moment to boot
+            try:
+                health = urllib.request.urlopen(f"{url}/healthz", timeout=5)
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert health.status == 200
+        assert urllib.request.urlopen(f"{url}/admin/login/", timeout=5).status == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0

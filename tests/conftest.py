@@ -1,0 +1,68 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+import pytest
+from django.db import connection
+from psycopg import sql
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def database_url(settings_dict: dict, dbname: str) -> str:
+    """Return a DATABASE_URL for `dbname` on the server the test database lives on."""
+    user = quote(settings_dict["USER"] or "")
+    password = quote(settings_dict["PASSWORD"] or "")
+    credentials = f"{user}:{password}@" if password else f"{user}@"
+    host = settings_dict["HOST"] or ""
+    if host.startswith("/"):  # a Unix socket directory (the embedded server)
+        return f"postgres://{credentials}/{dbname}?host={host}"
+    port = f":{settings_dict['PORT']}" if settings_dict["PORT"] else ""
+    return f"postgres://{credentials}{host}{port}/{dbname}"
+
+
+def server_conninfo(settings_dict: dict, dbname: str = "postgres") -> str:
+    return psycopg.conninfo.make_conninfo(
+        host=settings_dict["HOST"] or None,
+        port=settings_dict["PORT"] or None,
+        user=settings_dict["USER"] or None,
+        password=settings_dict["PASSWORD"] or None,
+        dbname=dbname,
+    )
+
+
+@pytest.fixture
+def scratch_database(django_db_blocker) -> Iterator[str]:
+    """An empty database on the test server, dropped afterwards; yields its DATABASE_URL."""
+    settings_dict = connection.settings_dict
+    name = f"scratch_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_conninfo(settings_dict), autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield database_url(settings_dict, name)
+    finally:
+        with psycopg.connect(server_conninfo(settings_dict), autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def manage(*args: str, database_url: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run `manage.py` in a child process against `database_url`."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    return subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "manage.py"), *args],
+        env=env,
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=300,
+    )
