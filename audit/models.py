@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
 
+from audit.triggers import AppendOnly
+
 
 class Operation(models.TextChoices):
     INSERT = "INSERT"
@@ -58,6 +60,7 @@ class AuditLog(models.Model):
             models.Index(fields=["changed_at"], name="audit_log_changed_at"),
             models.Index(fields=["table_name", "record_id"], name="audit_log_record"),
         ]
+        triggers = [AppendOnly()]
 
     def __str__(self) -> str:
         return f"{self.operation} {self.table_name} #{self.record_id}"

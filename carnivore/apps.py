@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class CarnivoreAdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "carnivore.admin_site.CarnivoreAdminSite"
 
 
 class CarnivoreConfig(AppConfig):
+    default = True
     name = "carnivore"
     verbose_name = "Carnivore Weekly"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from carnivore.db_context import update_last_login
+
+        # Django's receiver writes last_login under the request's role, which may not touch
+        # the user table; ours steps out to the connecting role for that one write.
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(update_last_login, dispatch_uid="update_last_login")

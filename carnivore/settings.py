@@ -60,7 +60,7 @@ AUTH_USER_MODEL = "carnivore.User"
 
 # --- Applications ---------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "carnivore.apps.CarnivoreAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.messages",
@@ -87,7 +87,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: everything after it (the view) runs in one transaction under the caller's role.
+    "carnivore.db_context.RequestIdentityMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = ["carnivore.db_context.ConnectingRoleBackend"]
 
 ROOT_URLCONF = "carnivore.urls"
 WSGI_APPLICATION = "carnivore.wsgi.application"
@@ -144,6 +148,7 @@ else:
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["carnivore.db_context.RequestIdentityAuthentication"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -4,10 +4,12 @@
   its function, which pgtrigger leaves behind.
 - `StampModifiedAt`: sets `modified_at` on every real change, so raw SQL updates are stamped too.
 - `SoftDeleteWithNotice`: turns DELETE into `is_active = false` and tells the caller so.
-- `DefinerTrigger`: a trigger whose function runs with its owner's rights (SECURITY DEFINER)
-  and a fixed search_path. Used where a trigger fired by a low-privilege role must write a table
-  that role may not touch itself (the audit log, score rollups). Trigger functions cannot be
-  called directly, so the elevated rights are reachable only through the trigger.
+- `StrictTrigger`: a trigger that cannot be switched off by a session setting.
+- `DefinerTrigger`: a strict trigger whose function runs with its owner's rights (SECURITY
+  DEFINER) and a fixed search_path. Used where a trigger fired by a low-privilege role must
+  write a table that role may not touch itself (the audit log, score rollups). Trigger
+  functions cannot be called directly, so the elevated rights are reachable only through the
+  trigger.
 """
 
 from __future__ import annotations
@@ -90,22 +92,28 @@ class SoftDeleteWithNotice(Trigger):
         )
 
 
-class DefinerTriggerSql(compiler.UpsertTriggerSql):
-    """pgtrigger's installation SQL with a SECURITY DEFINER function and no bypass switch.
+class StrictTriggerSql(compiler.UpsertTriggerSql):
+    """pgtrigger's installation SQL without its bypass switch.
 
-    pgtrigger's own template lets any session skip a trigger by setting `pgtrigger.ignore`; the
-    triggers built on this template (audit, scoring) must not be skippable, so it is left out.
+    pgtrigger's own template lets any session skip a trigger by setting `pgtrigger.ignore`.
+    Triggers that guard security or correctness (audit, append-only, scoring) must not be
+    skippable, so their functions are installed from this template instead.
     """
 
+    function_options = ""
+
     def get_template(self) -> str:
-        return """
+        return (
+            """
             CREATE OR REPLACE FUNCTION {pgid}()
             RETURNS TRIGGER AS $$
                 {declare}
                 BEGIN
                     {func}
                 END;
-            $$ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp;
+            $$ LANGUAGE plpgsql """
+            + self.function_options
+            + """;
 
             DROP TRIGGER IF EXISTS {pgid} ON {table};
             CREATE {constraint} TRIGGER {pgid}
@@ -117,6 +125,19 @@ class DefinerTriggerSql(compiler.UpsertTriggerSql):
 
             COMMENT ON TRIGGER {pgid} ON {table} IS '{hash}';
         """
+        )
+
+
+class DefinerTriggerSql(StrictTriggerSql):
+    """Strict installation SQL for a SECURITY DEFINER function with a fixed search_path."""
+
+    function_options = "SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp"
+
+
+class StrictTrigger(Trigger):
+    """A trigger that no session setting can switch off (see `StrictTriggerSql`)."""
+
+    sql_class = StrictTriggerSql
 
 
 class DefinerTrigger(Trigger):

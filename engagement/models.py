@@ -12,6 +12,7 @@ from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Length, Now
 from django.db.models.lookups import GreaterThan, IsNull, LessThanOrEqual
 
+from audit.triggers import AuditInsertedRows
 from carnivore.models import Timestamped
 from carnivore.triggers import Trigger
 from grid.models import ContentType
@@ -132,6 +133,7 @@ class ContentEngagement(models.Model):
                     "MESSAGE = format('created_at %s is in the future', NEW.created_at); "
                 ),
             ),
+            AuditInsertedRows(),
         ]
         indexes = [
             models.Index(

@@ -12,12 +12,24 @@ from django.db import models
 from django.db.models import Case, F, Func, Q, Value, When
 from django.db.models.lookups import Exact
 
+from audit.triggers import audit_triggers
 from carnivore.models import Timestamped, not_blank, score_range
 from carnivore.triggers import SoftDeleteWithNotice, StampModifiedAt
 
 HERO_POSITION = 1
 FEATURED_POSITIONS = range(2, 6)
 MAX_POSITION = 100
+
+# Kept by the scoring triggers from the (audited) engagement events, so not audited themselves.
+ENGAGEMENT_FIGURES = (
+    "engagement_score",
+    "events_24h",
+    "view_count",
+    "share_count",
+    "bookmark_count",
+    "positive_sentiment_percent",
+    "scored_at",
+)
 
 
 class ContentType(models.TextChoices):
@@ -59,7 +71,7 @@ class EditorialItem(Timestamped):
                 condition=not_blank("title"), name="editorial_items_title_not_blank"
             ),
         ]
-        triggers = [StampModifiedAt(), SoftDeleteWithNotice()]
+        triggers = [StampModifiedAt(), SoftDeleteWithNotice(), *audit_triggers()]
 
     def __str__(self) -> str:
         return self.title
@@ -166,7 +178,11 @@ class BentoGridItem(Timestamped):
                 name="bento_grid_items_active_pos",
             ),
         ]
-        triggers = [StampModifiedAt(), SoftDeleteWithNotice()]
+        triggers = [
+            StampModifiedAt(),
+            SoftDeleteWithNotice(),
+            *audit_triggers(unaudited_columns=ENGAGEMENT_FIGURES),
+        ]
 
     def __str__(self) -> str:
         return self.content_title
@@ -201,7 +217,7 @@ class UserInterest(Timestamped):
             ),
         ]
         indexes = [GinIndex(fields=["interest_tags"], name="user_interests_tags_gin")]
-        triggers = [StampModifiedAt(), SoftDeleteWithNotice()]
+        triggers = [StampModifiedAt(), SoftDeleteWithNotice(), *audit_triggers()]
 
     def __str__(self) -> str:
         return f"Interests of {self.user_id}"

@@ -40,6 +40,12 @@ def server_conninfo(settings_dict: dict, dbname: str = "postgres") -> str:
     )
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hash test passwords with a fast hasher: the real one costs ~0.1 s a user."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def scratch_database(django_db_blocker) -> Iterator[str]:
     """An empty database on the test server, dropped afterwards; yields its DATABASE_URL."""

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from audit.models import AuditLog
 from engagement.models import ContentEngagement, DroppedEngagement, EngagementRollup
@@ -28,12 +29,25 @@ def _n() -> int:
     return next(_serial)
 
 
-def make_user(**fields):
+def make_user(*, groups: tuple[str, ...] = (), **fields):
+    """A user, optionally in staff groups ("Editors", "Auditors")."""
     n = _n()
     fields.setdefault("username", f"reader{n}")
     fields.setdefault("email", f"reader{n}@example.com")
     password = fields.pop("password", "correct horse battery staple")
-    return get_user_model().objects.create_user(password=password, **fields)
+    user = get_user_model().objects.create_user(password=password, **fields)
+    for name in groups:
+        # get_or_create: transactional tests flush the groups the migration made
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    return user
+
+
+def make_editor(**fields):
+    return make_user(groups=("Editors",), **fields)
+
+
+def make_auditor(**fields):
+    return make_user(groups=("Auditors",), **fields)
 
 
 def make_creator(**fields) -> Creator:

@@ -11,6 +11,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 
+from audit.triggers import audit_triggers
 from carnivore.models import Timestamped, not_blank, score_range
 from carnivore.triggers import SoftDeleteWithNotice, StampModifiedAt
 
@@ -66,7 +67,7 @@ class Creator(Timestamped):
                 name="creators_active_by_subscribers",
             ),
         ]
-        triggers = [StampModifiedAt(), SoftDeleteWithNotice()]
+        triggers = [StampModifiedAt(), SoftDeleteWithNotice(), *audit_triggers()]
 
     def __str__(self) -> str:
         return self.creator_name
@@ -113,7 +114,7 @@ class TrendingTopic(Timestamped):
                 name="trending_topics_active_rank",
             ),
         ]
-        triggers = [StampModifiedAt(), SoftDeleteWithNotice()]
+        triggers = [StampModifiedAt(), SoftDeleteWithNotice(), *audit_triggers()]
 
     def __str__(self) -> str:
         return self.topic_name
@@ -173,7 +174,7 @@ class TopVideo(Timestamped):
                 name="top_videos_active_rank",
             ),
         ]
-        triggers = [StampModifiedAt(), SoftDeleteWithNotice()]
+        triggers = [StampModifiedAt(), SoftDeleteWithNotice(), *audit_triggers()]
 
     def __str__(self) -> str:
         return self.title

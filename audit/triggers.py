@@ -1,0 +1,90 @@
+"""The audit triggers: every INSERT, UPDATE and DELETE on an audited table leaves one audit_log row.
+
+The trigger functions are SECURITY DEFINER (no API role may write audit_log itself) and strict
+(no session setting switches them off). Each row records who asked: the user id (`sub`) and the
+staff role (`app_metadata.role`) of the request's claims, and the database role in force.
+"""
+
+from __future__ import annotations
+
+import pgtrigger
+
+from carnivore.triggers import MODIFIED_AT, DefinerTrigger, StoredColumnsChange, StrictTrigger
+
+# Who made the change, as the request's role switch and claims say.
+_CHANGED_BY = "(SELECT auth.uid())"
+_DB_ROLE = (
+    "CASE current_setting('role') WHEN 'none' THEN session_user ELSE current_setting('role') END"
+)
+_APP_ROLE = "(SELECT auth.jwt()) -> 'app_metadata' ->> 'role'"
+_COLUMNS = "table_name, record_id, operation, old_values, new_values, changed_by, db_role, app_role"
+
+
+class AuditRowChange(DefinerTrigger):
+    """Write one audit row for each row inserted, updated or deleted."""
+
+    level = pgtrigger.Row
+    when = pgtrigger.After
+    func = f"""
+        INSERT INTO audit_log ({_COLUMNS})
+        VALUES (
+            TG_TABLE_NAME,
+            (CASE TG_OP WHEN 'DELETE' THEN OLD.id ELSE NEW.id END)::text,
+            TG_OP,
+            CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
+            CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END,
+            {_CHANGED_BY}, {_DB_ROLE}, {_APP_ROLE}
+        );
+        RETURN NULL;
+    """
+
+
+def audit_triggers(*, unaudited_columns: tuple[str, ...] = ()) -> list[AuditRowChange]:
+    """Return the audit triggers of a table.
+
+    An UPDATE is audited when a column other than `modified_at` and `unaudited_columns` changed
+    (a WHEN condition, so skipped updates cost no function call). `unaudited_columns` are figures
+    derived from audited data, such as engagement counters recomputed from audited events.
+    """
+    return [
+        AuditRowChange(name="audit_insert_delete", operation=pgtrigger.Insert | pgtrigger.Delete),
+        AuditRowChange(
+            name="audit_update",
+            operation=pgtrigger.Update,
+            condition=StoredColumnsChange(exclude=[MODIFIED_AT, *unaudited_columns]),
+        ),
+    ]
+
+
+class AuditInsertedRows(DefinerTrigger):
+    """Write one audit row per inserted row, once per statement (for high-volume event tables)."""
+
+    level = pgtrigger.Statement
+    when = pgtrigger.After
+    operation = pgtrigger.Insert
+    referencing = pgtrigger.Referencing(new="inserted_rows")
+    func = f"""
+        INSERT INTO audit_log ({_COLUMNS})
+        SELECT TG_TABLE_NAME, r.id::text, 'INSERT', NULL, to_jsonb(r),
+               {_CHANGED_BY}, {_DB_ROLE}, {_APP_ROLE}
+        FROM inserted_rows r;
+        RETURN NULL;
+    """
+
+    def __init__(self, *, name: str = "audit_inserted_rows", **kwargs):
+        super().__init__(name=name, **kwargs)
+
+
+class AppendOnly(StrictTrigger):
+    """Refuse UPDATE and DELETE for every role, the table's owner included."""
+
+    when = pgtrigger.Before
+    operation = pgtrigger.Update | pgtrigger.Delete
+    func = """
+        RAISE EXCEPTION USING
+            ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('%s is append-only: %s refused', TG_TABLE_NAME, TG_OP);
+    """
+
+    def __init__(self, *, name: str = "append_only", **kwargs):
+        super().__init__(name=name, **kwargs)

@@ -1,0 +1,29 @@
+"""Admin registrations of Django's own tables: accounts and the job queue (superusers only)."""
+
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+
+from carnivore.admin_site import FrameworkTableAdmin, render_now
+from carnivore.db_context import connecting_role
+from carnivore.models import User
+
+
+@admin.register(User)
+class AccountUserAdmin(FrameworkTableAdmin, UserAdmin):
+    def user_change_password(self, *args, **kwargs):
+        with connecting_role():
+            return render_now(super().user_change_password(*args, **kwargs))
+
+
+def _reregister_as_framework_table(model) -> None:
+    """Replace another app's admin for `model` with the same admin run as the connecting role."""
+    original = type(admin.site.get_model_admin(model))
+    admin.site.unregister(model)
+    admin.site.register(model, type(original.__name__, (FrameworkTableAdmin, original), {}))
+
+
+for _model in (Group, *(m for m in apps.get_app_config("django_q").get_models())):
+    if admin.site.is_registered(_model):
+        _reregister_as_framework_table(_model)

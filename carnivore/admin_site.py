@@ -1,0 +1,81 @@
+"""The admin site and the ModelAdmin mixins every app's admin uses.
+
+Every admin request runs under the caller's database role and claims (carnivore.db_context),
+so row-level security decides what an editor or auditor may see and change. Django's own
+tables — the admin's change log and the accounts — are not granted to any API role; the views
+that read or write them do so as the connecting role, and only superusers manage accounts.
+"""
+
+from django.contrib import admin
+
+from carnivore.db_context import connecting_role
+
+
+def render_now(response):
+    """Render a lazy TemplateResponse now, so that its queries run inside the caller's block."""
+    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+        response.render()
+    return response
+
+
+class CarnivoreAdminSite(admin.AdminSite):
+    site_header = "Carnivore Weekly back office"
+    site_title = "Carnivore Weekly"
+    index_title = "Back office"
+
+    def index(self, request, extra_context=None):
+        # The index lists the user's recent actions from Django's change log.
+        with connecting_role():
+            return render_now(super().index(request, extra_context))
+
+
+class ChangeLogAsConnectingRole:
+    """ModelAdmin mixin: Django's change log (django_admin_log) read and written as the
+    connecting role; the audit_log triggers record the data changes themselves."""
+
+    def log_addition(self, request, obj, message):
+        with connecting_role():
+            return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        with connecting_role():
+            return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        with connecting_role():
+            return super().log_deletions(request, queryset)
+
+    def history_view(self, request, object_id, extra_context=None):
+        with connecting_role():
+            return render_now(super().history_view(request, object_id, extra_context))
+
+
+class FrameworkTableAdmin:
+    """ModelAdmin mixin for Django's own tables (accounts, job queue): superusers only, and run
+    as the connecting role throughout, since no API role may read these tables."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_add_permission = has_view_permission
+    has_change_permission = has_view_permission
+    has_delete_permission = has_view_permission
+
+    def changeform_view(self, *args, **kwargs):
+        with connecting_role():
+            return render_now(super().changeform_view(*args, **kwargs))
+
+    def changelist_view(self, *args, **kwargs):
+        with connecting_role():
+            return render_now(super().changelist_view(*args, **kwargs))
+
+    def delete_view(self, *args, **kwargs):
+        with connecting_role():
+            return render_now(super().delete_view(*args, **kwargs))
+
+    def history_view(self, *args, **kwargs):
+        with connecting_role():
+            return render_now(super().history_view(*args, **kwargs))

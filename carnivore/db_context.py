@@ -1,0 +1,277 @@
+"""Who the database thinks is asking: the one place that switches roles and sets claims.
+
+Every API and admin request runs in one transaction that first does the equivalent of
+`SET LOCAL ROLE anon|authenticated` and sets `request.jwt.claims` transaction-locally
+(`set_config(..., true)`), so PostgreSQL's row-level security decides what the request may see
+and change, exactly as it would for a Supabase client with the same JWT. Jobs and commands name
+their identity explicitly with `run_as(SERVICE)` or `run_as(admin_identity(...))`. Nothing is
+set for the session, so a connection shared through PgBouncer in transaction mode never carries
+one request's identity into another.
+
+Django's own tables (users, groups, permissions, tokens) are not granted to the API roles, so
+authentication happens before the switch, as the connecting role; `connecting_role()` steps
+back out for the few framework reads that happen inside a request (login, permissions).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+import jwt
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.http import JsonResponse
+from psycopg.pq import TransactionStatus
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.authtoken.models import Token
+
+ANON = "anon"
+AUTHENTICATED = "authenticated"
+SERVICE_ROLE = "service_role"
+
+ADMIN = "admin"  # app_metadata.role of editors, superusers and the weekly import
+AUDITOR = "auditor"  # app_metadata.role of auditors: read everything, change nothing
+EDITORS_GROUP = "Editors"
+AUDITORS_GROUP = "Auditors"
+
+# One round trip: the role switch and the claims, both transaction-local.
+_SET_IDENTITY = "SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true)"
+_READ_IDENTITY = "SELECT current_setting('role'), current_setting('request.jwt.claims', true)"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A database role plus the JWT-style claims that row-level security reads."""
+
+    role: str
+    user_id: uuid.UUID | None = None
+    app_role: str | None = None
+    extra_claims: dict = field(default_factory=dict, compare=False)
+
+    def claims(self) -> dict:
+        """Return the claims as Supabase would put them in a JWT."""
+        claims = {**self.extra_claims, "role": self.role}
+        if self.user_id is not None:
+            claims["sub"] = str(self.user_id)
+        if self.app_role is not None:
+            claims["app_metadata"] = {**claims.get("app_metadata", {}), "role": self.app_role}
+        return claims
+
+    def claims_json(self) -> str:
+        return json.dumps(self.claims(), separators=(",", ":"), sort_keys=True)
+
+
+ANONYMOUS = Identity(ANON)
+SERVICE = Identity(SERVICE_ROLE)
+
+
+def admin_identity(user=None) -> Identity:
+    """Return the admin identity, on behalf of `user` when given (the audit log names them)."""
+    return Identity(AUTHENTICATED, user_id=user.pk if user else None, app_role=ADMIN)
+
+
+def identity_for_user(user) -> Identity:
+    """Return the identity of a Django user: anon, or authenticated with their staff role.
+
+    Reads the user's groups, so call it before switching roles.
+    """
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    groups = set(user.groups.values_list("name", flat=True))
+    if user.is_superuser or EDITORS_GROUP in groups:
+        app_role = ADMIN
+    elif AUDITORS_GROUP in groups:
+        app_role = AUDITOR
+    else:
+        app_role = None
+    return Identity(AUTHENTICATED, user_id=user.pk, app_role=app_role)
+
+
+def apply_identity(identity: Identity, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Switch the current transaction to `identity`; refuse outside a transaction."""
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        raise RuntimeError("apply_identity() needs a transaction: SET LOCAL outside one is lost")
+    with connection.cursor() as cursor:
+        cursor.execute(_SET_IDENTITY, [identity.role, identity.claims_json()])
+
+
+@contextmanager
+def run_as(identity: Identity, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Run the block in a transaction under `identity` (for jobs, commands and tests).
+
+    Nested inside another transaction, the block gets a savepoint and the outer identity is
+    restored when it ends (a rollback restores it by itself).
+    """
+    connection = connections[using]
+    nested = connection.in_atomic_block
+    with transaction.atomic(using=using):
+        previous = None
+        if nested:
+            with connection.cursor() as cursor:
+                cursor.execute(_READ_IDENTITY)
+                previous = cursor.fetchone()
+        apply_identity(identity, using=using)
+        yield
+        if previous is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(_SET_IDENTITY, [previous[0], previous[1] or ""])
+
+
+_request_identity: ContextVar[Identity | None] = ContextVar("request_identity", default=None)
+
+
+class _IdentityBeforeFirstQuery:
+    """A query wrapper that switches the request's transaction before its first statement.
+
+    Applying the identity lazily means a request answered without the database (a cached grid)
+    costs no round trip. The first statement of a transaction cannot sit inside a savepoint
+    (Django's SAVEPOINT statements pass through this wrapper too), so the switch always happens
+    at the top level of the transaction and no savepoint rollback can undo it.
+    """
+
+    def __init__(self, identity: Identity):
+        self.identity = identity
+        self.applied = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.applied:
+            self.applied = True
+            context["cursor"].cursor.execute(
+                _SET_IDENTITY, [self.identity.role, self.identity.claims_json()]
+            )
+        return execute(sql, params, many, context)
+
+
+class RequestIdentityMiddleware:
+    """Run each request in one transaction under the caller's role and claims.
+
+    Authenticates first, as the connecting role: the session user (Django's middleware), a DRF
+    token (`Authorization: Token <key>`) or, when SUPABASE_JWT_SECRET is set, a Supabase JWT
+    (`Authorization: Bearer <jwt>`) naming a user by id. A bad token is answered 401 at once.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        failure = self.authenticate_header(request)
+        if failure is not None:
+            return failure
+        identity = identity_for_user(request.user)
+        request.db_identity = identity
+        connection = connections[DEFAULT_DB_ALIAS]
+        token = _request_identity.set(identity)
+        try:
+            with (
+                transaction.atomic(),
+                connection.execute_wrapper(_IdentityBeforeFirstQuery(identity)),
+            ):
+                return self.get_response(request)
+        finally:
+            _request_identity.reset(token)
+
+    def authenticate_header(self, request) -> JsonResponse | None:
+        """Authenticate from the Authorization header, if any; return a 401 when it is bad."""
+        request.auth_method = "session"
+        header = request.headers.get("Authorization", "")
+        scheme, _, credential = header.partition(" ")
+        scheme = scheme.lower()
+        if scheme not in ("token", "bearer") or not credential:
+            return None
+        user = user_for_token(credential) if scheme == "token" else user_for_jwt(credential)
+        if user is None or not user.is_active:
+            return JsonResponse({"detail": "Invalid or expired credentials."}, status=401)
+        request.user = user
+        request.auth_method = scheme
+        return None
+
+
+def user_for_token(key: str):
+    """Return the active user owning a DRF token, or None."""
+    token = Token.objects.select_related("user").filter(key=key).first()
+    return token.user if token else None
+
+
+def user_for_jwt(encoded: str):
+    """Return the user a Supabase Auth JWT names (`sub`), or None if it does not verify."""
+    if not settings.SUPABASE_JWT_SECRET:
+        return None
+    try:
+        claims = jwt.decode(
+            encoded, settings.SUPABASE_JWT_SECRET, algorithms=["HS256"], audience="authenticated"
+        )
+        user_id = uuid.UUID(claims["sub"])
+    except (jwt.PyJWTError, KeyError, ValueError):
+        return None
+    return get_user_model().objects.filter(pk=user_id).first()
+
+
+@contextmanager
+def connecting_role(*, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Inside a request, run the block as the connecting role, then switch back.
+
+    Only for Django's own tables (authentication, permissions, account administration), which
+    no API role may read. Outside a request's switched transaction it does nothing.
+    """
+    identity = _request_identity.get()
+    connection = connections[using]
+    if identity is None or not connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_SET_IDENTITY, ["none", ""])
+    try:
+        yield
+    finally:
+        status = connection.connection.info.transaction_status
+        if status != TransactionStatus.INERROR:  # a failed transaction rolls back anyway
+            with connection.cursor() as cursor:
+                cursor.execute(_SET_IDENTITY, [identity.role, identity.claims_json()])
+
+
+class ConnectingRoleBackend(ModelBackend):
+    """Django's ModelBackend, reading users, groups and permissions as the connecting role."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        with connecting_role():
+            return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def get_user(self, user_id):
+        with connecting_role():
+            return super().get_user(user_id)
+
+    def _get_permissions(self, user_obj, obj, from_name):
+        with connecting_role():
+            return super()._get_permissions(user_obj, obj, from_name)
+
+
+def update_last_login(sender, user, **kwargs) -> None:
+    """Django's `update_last_login`, run as the connecting role (see CarnivoreConfig.ready)."""
+    from django.contrib.auth.models import update_last_login as django_update_last_login
+
+    with connecting_role():
+        django_update_last_login(sender, user, **kwargs)
+
+
+class RequestIdentityAuthentication(SessionAuthentication):
+    """DRF authentication that hands over the user the middleware authenticated.
+
+    Session users keep DRF's CSRF check; token and JWT users need none.
+    """
+
+    def authenticate(self, request):
+        django_request = request._request
+        if getattr(django_request, "auth_method", "session") in ("token", "bearer"):
+            return (django_request.user, None)
+        return super().authenticate(request)
+
+    def authenticate_header(self, request) -> str:
+        return 'Token realm="api"'
