@@ -170,6 +170,10 @@ class RequestIdentityMiddleware:
         connection = connections[DEFAULT_DB_ALIAS]
         token = _request_identity.set(identity)
         try:
+            if connection.in_atomic_block:
+                # Only under a test's transaction: switch now, and switch back afterwards.
+                with run_as(identity):
+                    return self.get_response(request)
             with (
                 transaction.atomic(),
                 connection.execute_wrapper(_IdentityBeforeFirstQuery(identity)),

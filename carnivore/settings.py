@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served locally rather than from a CDN
     "pgtrigger",
     "django_q",
     "carnivore",
@@ -161,6 +162,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The homepage Bento Grid, engagement capture and weekly trends.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Jobs (django-q2) -----------------------------------------------------------------------
@@ -183,6 +188,8 @@ TRENDING_WEBHOOK_SECRET = env.str("TRENDING_WEBHOOK_SECRET", default="")
 ANALYZED_CONTENT_PATH = env.str("ANALYZED_CONTENT_PATH", default="")
 YOUTUBE_DATA_PATH = env.str("YOUTUBE_DATA_PATH", default="")
 SUPABASE_JWT_SECRET = env.str("SUPABASE_JWT_SECRET", default="")
+ENGAGEMENT_ANON_RATE = env.str("ENGAGEMENT_ANON_RATE", default="120/min")  # per client address
+ENGAGEMENT_USER_RATE = env.str("ENGAGEMENT_USER_RATE", default="1200/min")  # per signed-in user
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ from django.db.models.lookups import GreaterThan, IsNull, LessThanOrEqual
 from audit.triggers import AuditInsertedRows
 from carnivore.models import Timestamped
 from carnivore.triggers import Trigger
+from engagement.triggers import ScoreInsertedEvents, SkipRepeatedEvent
 from grid.models import ContentType
 
 ENGAGEMENT_ID_SEQUENCE = "content_engagement_id_seq"
@@ -133,7 +134,9 @@ class ContentEngagement(models.Model):
                     "MESSAGE = format('created_at %s is in the future', NEW.created_at); "
                 ),
             ),
+            SkipRepeatedEvent(),
             AuditInsertedRows(),
+            ScoreInsertedEvents(),
         ]
         indexes = [
             models.Index(
@@ -255,3 +258,29 @@ class DroppedEngagement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_count} dropped: {self.reason}"
+
+
+class ContentSentiment(models.Model):
+    """Sentiment per content over the last 7 days (the view `engagement_sentiment_7d`).
+
+    Counts and percents only: no user ids, no comment text. Percents are of all events.
+    """
+
+    pk = models.CompositePrimaryKey("content_type", "content_id")
+    content_type = models.CharField(max_length=32, choices=ContentType.choices)
+    content_id = models.BigIntegerField()
+    events = models.IntegerField()
+    positive = models.IntegerField()
+    negative = models.IntegerField()
+    neutral = models.IntegerField()
+    positive_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    negative_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    neutral_percent = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        managed = False
+        db_table = "engagement_sentiment_7d"
+        ordering = ["content_type", "content_id"]
+
+    def __str__(self) -> str:
+        return f"{self.content_type} {self.content_id}: {self.positive_percent}% positive"

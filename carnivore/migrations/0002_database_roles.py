@@ -106,7 +106,8 @@ DROP_STAFF_CHECKS = "DROP SCHEMA app_private CASCADE;"
 LOCK_DOWN_FRAMEWORK_TABLES = """
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM anon, authenticated, service_role;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON SEQUENCES FROM anon, authenticated, service_role;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+-- Functions stay executable by PUBLIC (PostgreSQL's default); each SECURITY DEFINER function
+-- revokes that itself where it is created.
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE EXECUTE ON FUNCTIONS FROM anon, authenticated, service_role;
 REVOKE ALL ON
     carnivore_user, carnivore_user_groups, carnivore_user_user_permissions,
@@ -120,7 +121,6 @@ GRANT SELECT ON django_content_type TO authenticated, service_role;
 
 UNLOCK_FRAMEWORK_TABLES = """
 REVOKE ALL ON django_content_type FROM authenticated, service_role;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT EXECUTE ON FUNCTIONS TO PUBLIC;
 """
 
 

@@ -200,6 +200,10 @@ def world(db) -> World:
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(id) FROM audit_log")
         w.rows["audit_log"] = {"active": cursor.fetchone()[0]}
+        cursor.execute("SELECT id FROM engagement_rollups ORDER BY id")  # the seeded events' too
+        w.rows["engagement_rollups"] = {
+            f"rollup {i}": row for i, (row,) in enumerate(cursor.fetchall())
+        }
     w.rows["trending_topics"]["spare"] = w.spare["topic"]
     w.rows["top_videos"]["spare"] = w.spare["video"]
     return w
@@ -317,7 +321,7 @@ def target_row(w: World, table: str, operation: str, who: str):
         return rows.get(owner_of(who), rows["user_a"])  # anon owns no interests: aim at A's
     if operation.endswith("_other"):
         return rows[other_of(who)]
-    return rows["active"] if "active" in rows else next(iter(rows.values()))
+    return rows.get("active", next(iter(rows.values())))
 
 
 def expected_visible(w: World, table: str, outcome: str, who: str) -> set:

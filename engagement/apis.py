@@ -1,0 +1,304 @@
+"""The engagement endpoints: record events, list one's own, read public sentiment.
+
+The user always comes from authentication (carnivore.db_context), never from the body: a body
+naming a user is refused. Every request runs under the caller's role, so row-level security
+also refuses an event recorded for someone else.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+from engagement.bots import is_known_bot
+from engagement.models import (
+    SENTIMENT_INTERACTIONS,
+    ContentEngagement,
+    ContentSentiment,
+    DropReason,
+    InteractionType,
+    Sentiment,
+)
+from engagement.selectors import engagement_missing_content
+from engagement.services import EventInput, engagement_drop_record, engagement_record
+from grid.models import ContentType
+
+MAX_BATCH = 500
+MAX_METADATA_BYTES = 2048
+OLDEST_OCCURRED_AT = timedelta(days=7)  # the scoring windows' reach: older events change no score
+
+
+class StrictSerializer(serializers.Serializer):
+    """A serializer that refuses fields it does not know, naming them."""
+
+    refused_fields = {"user_id": "Not accepted: the user comes from authentication.", "user": None}
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                default = "Unknown field."
+                raise ValidationError(
+                    {name: [self.refused_fields.get(name) or default] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class EventIn(StrictSerializer):
+    content_type = serializers.ChoiceField(choices=ContentType.choices)
+    content_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    interaction_type = serializers.ChoiceField(choices=InteractionType.choices)
+    sentiment = serializers.ChoiceField(choices=Sentiment.choices, required=False, allow_null=True)
+    sentiment_score = serializers.DecimalField(
+        max_digits=4, decimal_places=3, min_value=-1, max_value=1, required=False, allow_null=True
+    )
+    comment_text = serializers.CharField(
+        min_length=1, max_length=5000, required=False, allow_null=True
+    )
+    metadata = serializers.DictField(
+        required=False, help_text="Device, referrer… (at most 2 KB as JSON)"
+    )
+    event_uuid = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="Client-chosen id: a retried event is stored once.",
+    )
+    occurred_at = serializers.DateTimeField(
+        required=False,
+        help_text="When it happened, if not now: within the last 7 days, not in the future.",
+    )
+
+    def validate_metadata(self, value: dict) -> dict:
+        if len(json.dumps(value, default=str).encode()) > MAX_METADATA_BYTES:
+            raise ValidationError(f"At most {MAX_METADATA_BYTES} bytes of JSON.")
+        return value
+
+    def validate_occurred_at(self, value):
+        now = timezone.now()
+        if value > now:
+            raise ValidationError("Must not be in the future.")
+        if value < now - OLDEST_OCCURRED_AT:
+            raise ValidationError("Must be within the last 7 days.")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        interaction = attrs["interaction_type"]
+        if attrs.get("sentiment") and interaction not in SENTIMENT_INTERACTIONS:
+            raise ValidationError({"sentiment": ["Only comments and reactions carry a sentiment."]})
+        if attrs.get("sentiment_score") is not None and not attrs.get("sentiment"):
+            raise ValidationError({"sentiment_score": ["Give a sentiment with a sentiment score."]})
+        if attrs.get("comment_text") and interaction != InteractionType.COMMENT:
+            raise ValidationError({"comment_text": ["Only comments carry text."]})
+        return attrs
+
+
+def event_from(attrs: dict) -> EventInput:
+    """Turn one validated event into the service's input (`occurred_at` is its created_at)."""
+    attrs = dict(attrs)
+    attrs["created_at"] = attrs.pop("occurred_at", None)
+    return EventInput(**attrs)
+
+
+class EventBatchIn(StrictSerializer):
+    events = EventIn(many=True, allow_empty=False, max_length=MAX_BATCH)
+
+
+class RecordedOut(serializers.Serializer):
+    received = serializers.IntegerField(help_text="Events in the request.")
+    stored = serializers.IntegerField(help_text="Events stored now.")
+    duplicates = serializers.IntegerField(
+        help_text="Retries of events already stored (same event_uuid)."
+    )
+
+
+DroppedOut = inline_serializer(
+    "EngagementDropped",
+    {
+        "received": serializers.IntegerField(),
+        "stored": serializers.IntegerField(),
+        "reason": serializers.CharField(),
+    },
+)
+
+
+class EngagementAnonThrottle(AnonRateThrottle):
+    scope = "engagement_anon"
+
+    def get_rate(self):
+        return settings.ENGAGEMENT_ANON_RATE
+
+
+class EngagementUserThrottle(UserRateThrottle):
+    scope = "engagement_user"
+
+    def get_rate(self):
+        return settings.ENGAGEMENT_USER_RATE
+
+
+class EngagementCreateApi(APIView):
+    """Record one event, or a batch of up to 500 (all or nothing)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [EngagementAnonThrottle, EngagementUserThrottle]
+
+    @extend_schema(
+        operation_id="engagement_record",
+        request={"application/json": EventIn | EventBatchIn},
+        responses={
+            201: RecordedOut,
+            202: OpenApiResponse(DroppedOut, description="A known bot: nothing recorded."),
+            400: OpenApiResponse(description='Field-level errors, e.g. {"sentiment": ["..."]}.'),
+            429: OpenApiResponse(description="Too many requests from this client."),
+        },
+    )
+    def post(self, request):
+        data = request.data
+        if not isinstance(data, dict):
+            raise ValidationError(
+                {"non_field_errors": ['Send one event object, or {"events": [...]}.']}
+            )
+        is_batch = "events" in data
+        if is_known_bot(request.headers.get("User-Agent", "")):
+            count = len(data["events"]) if is_batch and isinstance(data["events"], list) else 1
+            engagement_drop_record(
+                reason=DropReason.BOT_USER_AGENT,
+                user_agent=request.headers["User-Agent"],
+                event_count=count,
+            )
+            body = {"received": count, "stored": 0, "reason": DropReason.BOT_USER_AGENT.value}
+            return Response(body, status=status.HTTP_202_ACCEPTED)
+
+        serializer = (EventBatchIn if is_batch else EventIn)(data=data)
+        serializer.is_valid(raise_exception=True)
+        inputs = serializer.validated_data["events"] if is_batch else [serializer.validated_data]
+        events = [event_from(attrs) for attrs in inputs]
+        self.check_content_exists(events, is_batch)
+        user_id = request.user.pk if request.user.is_authenticated else None
+        try:
+            recorded = engagement_record(events=events, user_id=user_id)
+        except IntegrityError as exc:  # content removed, or a clock moved, since validation
+            raise ValidationError(
+                {"non_field_errors": [str(exc.__cause__ or exc).splitlines()[0]]}
+            ) from exc
+        body = {
+            "received": recorded.received,
+            "stored": recorded.stored,
+            "duplicates": recorded.duplicates,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def check_content_exists(events: list[EventInput], is_batch: bool) -> None:
+        missing = engagement_missing_content([(e.content_type, e.content_id) for e in events])
+        if not missing:
+            return
+        # Keyed by index, the way DRF reports errors of items in a list.
+        errors = {
+            str(index): {"content_id": [f"No {e.content_type} with id {e.content_id}."]}
+            for index, e in enumerate(events)
+            if (e.content_type, e.content_id) in missing
+        }
+        raise ValidationError({"events": errors} if is_batch else errors["0"])
+
+
+class EventOut(serializers.ModelSerializer):
+    class Meta:
+        model = ContentEngagement
+        fields = [
+            "id",
+            "created_at",
+            "content_type",
+            "content_id",
+            "interaction_type",
+            "sentiment",
+            "sentiment_score",
+            "comment_text",
+            "metadata",
+            "event_uuid",
+        ]
+
+
+class NewestFirst(CursorPagination):
+    ordering = "-created_at"
+    page_size = 50
+
+
+class MyEngagementApi(ListAPIView):
+    """The signed-in reader's own events, newest first."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = EventOut
+    pagination_class = NewestFirst
+
+    def get_queryset(self):
+        # Row-level security would show admins everyone's events: "mine" is the caller's only.
+        return ContentEngagement.objects.filter(user=self.request.user)
+
+
+class SentimentOut(serializers.ModelSerializer):
+    class Meta:
+        model = ContentSentiment
+        fields = [
+            "content_type",
+            "content_id",
+            "events",
+            "positive",
+            "negative",
+            "neutral",
+            "positive_percent",
+            "negative_percent",
+            "neutral_percent",
+        ]
+
+
+class SentimentApi(ListAPIView):
+    """Public sentiment per content over the last 7 days: counts and percents, nothing personal."""
+
+    permission_classes = [AllowAny]
+    serializer_class = SentimentOut
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("content_type", str, enum=ContentType.values),
+            OpenApiParameter("content_id", int),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        queryset = ContentSentiment.objects.all()
+        params = self.request.query_params
+        if "content_type" in params:
+            if params["content_type"] not in ContentType.values:
+                raise ValidationError(
+                    {"content_type": [f"One of {', '.join(ContentType.values)}."]}
+                )
+            queryset = queryset.filter(content_type=params["content_type"])
+        if "content_id" in params:
+            try:
+                content_id = serializers.IntegerField(min_value=1).run_validation(
+                    params["content_id"]
+                )
+            except ValidationError as exc:
+                raise ValidationError({"content_id": exc.detail}) from exc
+            queryset = queryset.filter(content_id=content_id)
+        return queryset

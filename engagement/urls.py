@@ -1,0 +1,9 @@
+from django.urls import path
+
+from engagement import apis
+
+urlpatterns = [
+    path("engagement/", apis.EngagementCreateApi.as_view(), name="engagement-record"),
+    path("engagement/mine/", apis.MyEngagementApi.as_view(), name="engagement-mine"),
+    path("engagement/sentiment/", apis.SentimentApi.as_view(), name="engagement-sentiment"),
+]
