@@ -68,7 +68,8 @@ def engagement_missing_content(pairs: list[tuple[str, int]]) -> set[tuple[str, i
             FROM unnest(%s::varchar[], %s::bigint[]) AS t (content_type, content_id)
             WHERE NOT EXISTS (
                 SELECT 1 FROM grid_content c
-                WHERE c.content_type = t.content_type AND c.content_id = t.content_id AND c.is_active)
+                WHERE c.content_type = t.content_type AND c.content_id = t.content_id
+                  AND c.is_active)
             """,
             [list(types), list(ids)],
         )

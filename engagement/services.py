@@ -20,11 +20,13 @@ _INSERT_EVENTS = """
 INSERT INTO content_engagement (
     content_type, content_id, user_id, interaction_type, sentiment, sentiment_score,
     comment_text, metadata, event_uuid, created_at)
-SELECT e.content_type, e.content_id, %(user_id)s, e.interaction_type, e.sentiment, e.sentiment_score,
-       e.comment_text, coalesce(e.metadata, '{}'::jsonb), e.event_uuid, coalesce(e.created_at, now())
+SELECT e.content_type, e.content_id, %(user_id)s, e.interaction_type, e.sentiment,
+       e.sentiment_score, e.comment_text, coalesce(e.metadata, '{}'::jsonb), e.event_uuid,
+       coalesce(e.created_at, now())
 FROM jsonb_to_recordset(%(events)s::jsonb) AS e (
     content_type varchar, content_id bigint, interaction_type varchar, sentiment varchar,
-    sentiment_score numeric, comment_text text, metadata jsonb, event_uuid uuid, created_at timestamptz)
+    sentiment_score numeric, comment_text text, metadata jsonb, event_uuid uuid,
+    created_at timestamptz)
 """
 
 
