@@ -58,15 +58,21 @@ class Trigger(pgtrigger.Trigger):
 
 
 class StampModifiedAt(Trigger):
-    """Set `modified_at` to the transaction time whenever a row really changes."""
+    """Set `modified_at` to the transaction time whenever a row really changes.
+
+    `unstamped_columns`: figures kept by the system (engagement counters), whose changes are
+    not edits and should not cost a trigger call on a hot path.
+    """
 
     when = pgtrigger.Before
     operation = pgtrigger.Update
-    condition = StoredColumnsChange(exclude=[MODIFIED_AT])
     func = f"NEW.{MODIFIED_AT} = now(); RETURN NEW;"
 
-    def __init__(self, *, name: str = "stamp_modified_at", **kwargs):
-        super().__init__(name=name, **kwargs)
+    def __init__(
+        self, *, name: str = "stamp_modified_at", unstamped_columns: tuple[str, ...] = (), **kwargs
+    ):
+        condition = StoredColumnsChange(exclude=[MODIFIED_AT, *unstamped_columns])
+        super().__init__(name=name, condition=condition, **kwargs)
 
 
 class SoftDeleteWithNotice(Trigger):

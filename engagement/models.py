@@ -13,7 +13,6 @@ from django.db.models.functions import Length, Now
 from django.db.models.lookups import GreaterThan, IsNull, LessThanOrEqual
 
 from audit.triggers import AuditInsertedRows
-from carnivore.models import Timestamped
 from carnivore.triggers import Trigger
 from engagement.triggers import ScoreInsertedEvents, SkipRepeatedEvent
 from grid.models import ContentType
@@ -157,9 +156,13 @@ class ContentEngagement(models.Model):
         return f"{self.interaction_type} on {self.content_type} {self.content_id}"
 
 
-class EngagementRollup(Timestamped):
-    """Counts of one content's events in one hour, kept exact by the scoring trigger."""
+class EngagementRollup(models.Model):
+    """Counts of one content's events in one hour, kept exact by the scoring trigger.
 
+    Written only by the scoring trigger, never edited: no modified_at.
+    """
+
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
     content_type = models.CharField(max_length=32, choices=ContentType.choices)
     content_id = models.BigIntegerField()
     hour = models.DateTimeField()

