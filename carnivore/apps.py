@@ -15,6 +15,7 @@ class CarnivoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        import carnivore.schema  # noqa: F401 - registers the OpenAPI authentication schemes
         from carnivore.db_context import update_last_login
 
         # Django's receiver writes last_login under the request's role, which may not touch

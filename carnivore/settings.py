@@ -155,6 +155,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "COERCE_DECIMAL_TO_STRING": False,  # scores and percents are numbers in JSON
 }
 
 SPECTACULAR_SETTINGS = {

@@ -18,7 +18,9 @@ def healthz(request):
 
 
 api_urlpatterns = [
+    path("", include("grid.urls")),
     path("", include("engagement.urls")),
+    path("", include("trending.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]

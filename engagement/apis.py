@@ -16,6 +16,7 @@ from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     inline_serializer,
 )
@@ -28,6 +29,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
+from carnivore.permissions import IsStaffRole
 from engagement.bots import is_known_bot
 from engagement.models import (
     SENTIMENT_INTERACTIONS,
@@ -36,6 +38,7 @@ from engagement.models import (
     DropReason,
     InteractionType,
     Sentiment,
+    UserEngagementSummary,
 )
 from engagement.selectors import engagement_missing_content
 from engagement.services import EventInput, engagement_drop_record, engagement_record
@@ -161,7 +164,11 @@ class EngagementCreateApi(APIView):
 
     @extend_schema(
         operation_id="engagement_record",
-        request={"application/json": EventIn | EventBatchIn},
+        request=PolymorphicProxySerializer(
+            component_name="EngagementRequest",
+            serializers=[EventIn, EventBatchIn],
+            resource_type_field_name=None,
+        ),
         responses={
             201: RecordedOut,
             202: OpenApiResponse(DroppedOut, description="A known bot: nothing recorded."),
@@ -302,3 +309,31 @@ class SentimentApi(ListAPIView):
                 raise ValidationError({"content_id": exc.detail}) from exc
             queryset = queryset.filter(content_id=content_id)
         return queryset
+
+
+class UserEngagementOut(serializers.ModelSerializer):
+    class Meta:
+        model = UserEngagementSummary
+        fields = [
+            "user_id",
+            "events",
+            "views",
+            "shares",
+            "bookmarks",
+            "comments",
+            "reactions",
+            "positive",
+            "negative",
+            "first_event_at",
+            "last_event_at",
+        ]
+
+
+class UserEngagementSummaryApi(ListAPIView):
+    """Analytics for admins and auditors: each signed-in reader's engagement, most active first."""
+
+    permission_classes = [IsStaffRole]
+    serializer_class = UserEngagementOut
+
+    def get_queryset(self):
+        return UserEngagementSummary.objects.order_by("-events", "user_id")

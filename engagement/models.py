@@ -287,3 +287,26 @@ class ContentSentiment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type} {self.content_id}: {self.positive_percent}% positive"
+
+
+class UserEngagementSummary(models.Model):
+    """One reader's engagement (the view `user_engagement_summary`; admins and auditors)."""
+
+    user_id = models.UUIDField(primary_key=True)
+    events = models.IntegerField()
+    views = models.IntegerField()
+    shares = models.IntegerField()
+    bookmarks = models.IntegerField()
+    comments = models.IntegerField()
+    reactions = models.IntegerField()
+    positive = models.IntegerField()
+    negative = models.IntegerField()
+    first_event_at = models.DateTimeField()
+    last_event_at = models.DateTimeField()
+
+    class Meta:
+        managed = False
+        db_table = "user_engagement_summary"
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.events} events"

@@ -10,6 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 
 from audit.triggers import audit_triggers
 from carnivore.models import Timestamped, not_blank, score_range
@@ -287,3 +288,90 @@ class VideoWeek(Timestamped):
         ]
         indexes = [models.Index(fields=["crawl", "rank"], name="top_video_weeks_by_rank")]
         triggers = [StampModifiedAt()]
+
+
+class AlertEvent(models.TextChoices):
+    NEW_TOPIC = "new_topic"
+    SCORE_JUMP = "score_jump"
+
+
+class TrendingAlert(models.Model):
+    """A trending alert waiting in the outbox, or delivered to TRENDING_WEBHOOK_URL.
+
+    Written in the same transaction as the change that raised it; a job delivers it later, so a
+    slow or dead webhook never holds up an import.
+    """
+
+    event = models.CharField(max_length=16, choices=AlertEvent.choices)
+    topic = models.ForeignKey(TrendingTopic, on_delete=models.PROTECT, related_name="alerts")
+    payload = models.JSONField()
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+    attempts = models.IntegerField(db_default=0)
+    next_attempt_at = models.DateTimeField(db_default=Now())
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Given up after the last retry."
+    )
+    last_status = models.IntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True, db_default="")
+
+    class Meta:
+        db_table = "trending_alerts"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event__in=AlertEvent.values), name="trending_alerts_event_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(attempts__gte=0), name="trending_alerts_attempts_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(delivered_at__isnull=True, failed_at__isnull=True),
+                name="trending_alerts_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.payload.get('topic_name', self.topic_id)}"
+
+
+class TopicWeekRank(models.Model):
+    """A topic's rank in one week (the view `trending_topics_by_week`)."""
+
+    pk = models.CompositePrimaryKey("week_of", "topic_slug")
+    week_of = models.DateField()
+    rank = models.PositiveSmallIntegerField()
+    topic_slug = models.SlugField(max_length=200)
+    topic_name = models.CharField(max_length=300)
+    engagement_score = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        managed = False
+        db_table = "trending_topics_by_week"
+
+    def __str__(self) -> str:
+        return f"{self.week_of}: #{self.rank} {self.topic_name}"
+
+
+class CreatorPerformance(models.Model):
+    """A creator's videos, views and scores over the weeks (the view `creator_performance`)."""
+
+    creator_id = models.BigIntegerField(primary_key=True)
+    creator_name = models.CharField(max_length=200)
+    channel_id = models.CharField(max_length=64, null=True)  # noqa: DJ001 - mirrors creators
+    subscriber_count = models.BigIntegerField()
+    videos = models.IntegerField()
+    total_views = models.BigIntegerField()
+    average_views = models.BigIntegerField()
+    average_score = models.DecimalField(max_digits=5, decimal_places=2)
+    weeks_seen = models.IntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "creator_performance"
+
+    def __str__(self) -> str:
+        return self.creator_name

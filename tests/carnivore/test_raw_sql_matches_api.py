@@ -58,7 +58,7 @@ def test_anonymous_sentiment_is_the_same_through_the_api_and_raw_sql(client):
         for r in client.get("/api/engagement/sentiment/").json()["results"]
     ]
     through_sql = [
-        (content_type, content_id, events, str(percent))
+        (content_type, content_id, events, float(percent))
         for content_type, content_id, events, percent in raw_client_rows(
             "SELECT content_type, content_id, events, positive_percent FROM engagement_sentiment_7d"
             " ORDER BY content_type, content_id",
@@ -66,4 +66,4 @@ def test_anonymous_sentiment_is_the_same_through_the_api_and_raw_sql(client):
             claims={"role": "anon"},
         )
     ]
-    assert through_api == through_sql == [("trending_topic", topic.id, 1, "100.00")]
+    assert through_api == through_sql == [("trending_topic", topic.id, 1, 100.0)]

@@ -26,6 +26,7 @@ from psycopg import errors
 
 from carnivore.db_context import ANONYMOUS, SERVICE, identity_for_user, run_as
 from tests import factories as f
+from trending.models import TrendingAlert
 
 IDENTITIES = ("anon", "user_a", "user_b", "admin", "auditor", "service")
 
@@ -91,6 +92,10 @@ engagement_drops        select          denied   none     none     all      all 
 engagement_drops        insert          ok       ok       ok       ok       ok       ok
 engagement_drops        update          denied   denied   denied   denied   denied   denied
 engagement_drops        delete          denied   denied   denied   denied   denied   denied
+trending_alerts         select          denied   none     none     all      all      all
+trending_alerts         insert          denied   denied   denied   ok       denied   ok
+trending_alerts         update          denied   denied   denied   denied   denied   ok
+trending_alerts         delete          denied   denied   denied   denied   denied   denied
 grid_refresh_runs       select          denied   none     none     all      all      all
 grid_refresh_runs       insert          denied   denied   denied   ok       denied   ok
 grid_refresh_runs       update          denied   denied   denied   denied   denied   denied
@@ -183,6 +188,9 @@ def world(db) -> World:
         "engagement_event_keys": {},
         "engagement_drops": {"active": f.make_drop().id},
         "grid_refresh_runs": {"active": f.make_refresh_run().id},
+        "trending_alerts": {
+            "active": TrendingAlert.objects.create(event="new_topic", topic=topic, payload={}).id
+        },
         "audit_log": {},
     }
     with connection.cursor() as cursor:
@@ -240,6 +248,7 @@ UPDATES = {  # table -> (SET clause, condition the owner checks afterwards)
     "engagement_event_keys": ("created_at = created_at", "true"),
     "engagement_drops": ("user_agent = 'changed'", "user_agent = 'changed'"),
     "grid_refresh_runs": ("items_moved = 42", "items_moved = 42"),
+    "trending_alerts": ("attempts = 42", "attempts = 42"),
     "audit_log": ("record_id = 'changed'", "record_id = 'changed'"),
 }
 
@@ -302,6 +311,10 @@ def insert_statement(w: World, table: str, who: str, whose: str) -> tuple[str, l
         "engagement_drops": (
             "INSERT INTO engagement_drops (reason, event_count) VALUES ('bot_user_agent', 1)",
             [],
+        ),
+        "trending_alerts": (
+            "INSERT INTO trending_alerts (event, topic_id, payload) VALUES ('new_topic', %s, '{}')",
+            [s["topic"]],
         ),
         "grid_refresh_runs": (
             "INSERT INTO grid_refresh_runs (started_at, finished_at, duration_ms, items_ranked, items_moved, triggered_by) VALUES (now(), now(), 1, 1, 0, 'api')",

@@ -303,9 +303,9 @@ def test_public_sentiment_shows_counts_and_percents_only(client, topic):
         "positive": 2,
         "negative": 1,
         "neutral": 0,
-        "positive_percent": "50.00",
-        "negative_percent": "25.00",
-        "neutral_percent": "0.00",
+        "positive_percent": 50.0,
+        "negative_percent": 25.0,
+        "neutral_percent": 0.0,
     }
     assert (
         b"secret words" not in response.content and str(reader.id).encode() not in response.content

@@ -1,0 +1,195 @@
+"""The grid endpoints: the public homepage, the personalised grid, the refresh, interests."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from carnivore.permissions import IsAdminRole
+from grid.models import RefreshTrigger, UserInterest
+from grid.selectors import (
+    grid_homepage,
+    grid_personalized,
+    homepage_cache_seconds,
+    interest_tags_of,
+)
+from grid.services import MAX_INTERESTS, grid_refresh, interests_normalised_each, interests_set
+
+
+class GridItemOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    slot = serializers.IntegerField(
+        help_text="1 is the hero (2x2), 2-5 featured (2x1), then standard (1x1)."
+    )
+    tile = serializers.ChoiceField(choices=["hero", "featured", "standard"])
+    content_type = serializers.CharField()
+    content_id = serializers.IntegerField()
+    title = serializers.CharField()
+    score = serializers.FloatField(help_text="The score that ranks the item (see score_source).")
+    score_source = serializers.ChoiceField(
+        choices=["engagement", "base"],
+        help_text="engagement: readers' last 24 hours; base: the score it was imported with.",
+    )
+    engagement_score = serializers.FloatField()
+    base_score = serializers.FloatField()
+    view_count = serializers.IntegerField()
+    share_count = serializers.IntegerField()
+    bookmark_count = serializers.IntegerField()
+    positive_sentiment_percent = serializers.FloatField()
+    is_pinned = serializers.BooleanField()
+    tags = serializers.ListField(child=serializers.CharField())
+    data = serializers.DictField(help_text="What else the tile shows (thumbnail, creator, week…).")
+
+
+class GridOut(serializers.Serializer):
+    items = GridItemOut(many=True)
+    refreshed_at = serializers.DateTimeField(allow_null=True)
+
+
+class PersonalizedItemOut(GridItemOut):
+    public_score = serializers.FloatField(help_text="The score before personalisation.")
+    personalization_boost = serializers.IntegerField(help_text="+5 per shared tag, at most +20.")
+
+
+class PersonalizedOut(serializers.Serializer):
+    items = PersonalizedItemOut(many=True)
+    refreshed_at = serializers.DateTimeField(allow_null=True)
+    personalization_applied = serializers.BooleanField()
+
+
+class GridApi(APIView):
+    """The public homepage grid, as the last refresh ranked it."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []  # public and cached: no user is looked up
+
+    @extend_schema(
+        operation_id="grid_homepage",
+        responses={200: GridOut, 304: OpenApiResponse(description="Not modified (If-None-Match).")},
+    )
+    def get(self, request):
+        homepage = grid_homepage()
+        if request.headers.get("If-None-Match") == homepage.etag:
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(homepage.body, content_type="application/json")
+        response["ETag"] = homepage.etag
+        patch_cache_control(response, public=True, max_age=min(60, homepage_cache_seconds()))
+        return response
+
+
+class PersonalizedGridApi(APIView):
+    """The homepage grid re-scored for the signed-in reader's interests."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="grid_personalized", responses={200: PersonalizedOut})
+    def get(self, request):
+        document = grid_homepage().document()
+        if not request.user.is_authenticated:
+            items = [
+                {**item, "public_score": item["score"], "personalization_boost": 0}
+                for item in document["items"]
+            ]
+            body = {**document, "items": items, "personalization_applied": False}
+        else:
+            items = grid_personalized(document["items"], interest_tags_of(request.user))
+            body = {**document, "items": items, "personalization_applied": True}
+        response = Response(body)
+        patch_cache_control(response, private=True, max_age=0)
+        return response
+
+
+RefreshOut = inline_serializer(
+    "GridRefresh",
+    {
+        "run_id": serializers.IntegerField(),
+        "items_rescored": serializers.IntegerField(),
+        "items_ranked": serializers.IntegerField(),
+        "items_moved": serializers.IntegerField(),
+        "old_hero_id": serializers.IntegerField(allow_null=True),
+        "new_hero_id": serializers.IntegerField(allow_null=True),
+        "duration_ms": serializers.FloatField(),
+    },
+)
+
+
+class GridRefreshApi(APIView):
+    """Recompute scores, re-rank and refresh the homepage now (editors only)."""
+
+    permission_classes = [IsAdminRole]
+
+    @extend_schema(
+        operation_id="grid_refresh",
+        request=None,
+        responses={
+            201: RefreshOut,
+            401: OpenApiResponse(description="Not signed in."),
+            403: OpenApiResponse(description="Not an editor."),
+        },
+    )
+    def post(self, request):
+        result = grid_refresh(trigger=RefreshTrigger.API, requested_by=request.user)
+        return Response(result.__dict__, status=status.HTTP_201_CREATED)
+
+
+class InterestsIn(serializers.Serializer):
+    interests = serializers.ListField(
+        child=serializers.CharField(min_length=1, max_length=100),
+        min_length=1,
+        max_length=MAX_INTERESTS,
+        help_text='1 to 20 interests, e.g. "Budget carnivore"; matched as slugs (budget-carnivore)',
+    )
+
+    def validate_interests(self, labels: list[str]) -> list[str]:
+        unusable = {
+            str(index): ["Needs at least one letter or digit."]
+            for index, tag in enumerate(interests_normalised_each(labels))
+            if not tag
+        }
+        if unusable:
+            raise serializers.ValidationError(unusable)
+        return labels
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - {"interests"})
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class InterestsOut(serializers.ModelSerializer):
+    class Meta:
+        model = UserInterest
+        fields = ["interests", "interest_tags", "modified_at"]
+
+
+class MyInterestsApi(APIView):
+    """The signed-in reader's interests, which personalise their grid."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="my_interests_read", responses={200: InterestsOut})
+    def get(self, request):
+        row = UserInterest.objects.filter(user=request.user, is_active=True).first()
+        if row is None:
+            return Response({"interests": [], "interest_tags": [], "modified_at": None})
+        return Response(InterestsOut(row).data)
+
+    @extend_schema(
+        operation_id="my_interests_replace",
+        request=InterestsIn,
+        responses={200: InterestsOut, 400: OpenApiResponse(description="Field-level errors.")},
+    )
+    def put(self, request):
+        serializer = InterestsIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        row = interests_set(user=request.user, labels=serializer.validated_data["interests"])
+        row.refresh_from_db(fields=["modified_at"])
+        return Response(InterestsOut(row).data)

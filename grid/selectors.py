@@ -1,0 +1,126 @@
+"""Reads of the grid app: the homepage (cached), personalisation, readers' interests."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db import connection
+
+from grid.models import UserInterest
+
+HOMEPAGE_CACHE_KEY = "homepage_grid:v1"
+# Without Redis every web process has its own cache, which a refresh elsewhere cannot clear:
+# there the cached homepage lives one minute. With REDIS_URL, each refresh clears it at once.
+HOMEPAGE_CACHE_SECONDS_LOCAL = 60
+HOMEPAGE_CACHE_SECONDS_SHARED = 3600
+PERSONAL_BOOST_PER_TAG = 5
+PERSONAL_BOOST_MAX = 20
+
+_HOMEPAGE_COLUMNS = (
+    "id",
+    "slot",
+    "tile",
+    "content_type",
+    "content_id",
+    "title",
+    "score",
+    "score_source",
+    "engagement_score",
+    "base_score",
+    "view_count",
+    "share_count",
+    "bookmark_count",
+    "positive_sentiment_percent",
+    "is_pinned",
+    "tags",
+    "data",
+    "refreshed_at",
+)
+
+
+@dataclass(frozen=True)
+class Homepage:
+    """The public grid, serialised once: the body every reader gets, and its ETag."""
+
+    body: bytes
+    etag: str
+
+    def document(self) -> dict:
+        return json.loads(self.body)
+
+
+def _number(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def grid_homepage_from_database() -> Homepage:
+    """Read `homepage_grid` (by slot) and serialise it; the ETag is a hash of the body."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(_HOMEPAGE_COLUMNS)} FROM homepage_grid ORDER BY slot")
+        rows = cursor.fetchall()
+    items = []
+    refreshed_at = None
+    for row in rows:
+        item = {name: _number(value) for name, value in zip(_HOMEPAGE_COLUMNS, row, strict=True)}
+        refreshed_at = item.pop("refreshed_at")
+        items.append(item)
+    document = {"items": items, "refreshed_at": refreshed_at.isoformat() if refreshed_at else None}
+    body = json.dumps(document, separators=(",", ":")).encode()
+    return Homepage(body=body, etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"')
+
+
+def grid_homepage() -> Homepage:
+    """The public grid from the cache, read from the database on a miss."""
+    homepage = cache.get(HOMEPAGE_CACHE_KEY)
+    if homepage is None:
+        homepage = grid_homepage_from_database()
+        cache.set(HOMEPAGE_CACHE_KEY, homepage, timeout=homepage_cache_seconds())
+    return homepage
+
+
+def homepage_cache_seconds() -> int:
+    from django.conf import settings
+
+    return HOMEPAGE_CACHE_SECONDS_SHARED if settings.REDIS_URL else HOMEPAGE_CACHE_SECONDS_LOCAL
+
+
+def grid_cache_invalidate() -> None:
+    """Forget the cached homepage (after a refresh)."""
+    cache.delete(HOMEPAGE_CACHE_KEY)
+
+
+def personal_boost(item_tags: list[str], interest_tags: set[str]) -> int:
+    """+5 per tag the item shares with the reader's interests, at most +20."""
+    return min(PERSONAL_BOOST_MAX, PERSONAL_BOOST_PER_TAG * len(set(item_tags) & interest_tags))
+
+
+def grid_personalized(items: list[dict], interest_tags: set[str]) -> list[dict]:
+    """Re-score the public grid's items for a reader: boosted, capped at 100, re-sorted.
+
+    Ties keep the public order. Each item reports its `personalization_boost`.
+    """
+    personalised = []
+    for item in items:
+        boost = personal_boost(item["tags"], interest_tags)
+        personalised.append(
+            {
+                **item,
+                "public_score": item["score"],
+                "score": min(100.0, round(item["score"] + boost, 2)),
+                "personalization_boost": boost,
+            }
+        )
+    personalised.sort(key=lambda item: (-item["score"], item["slot"]))
+    return personalised
+
+
+def interest_tags_of(user) -> set[str]:
+    """The reader's active interest tags (read under their own role: only their row)."""
+    row = UserInterest.objects.filter(user=user, is_active=True).values_list(
+        "interest_tags", flat=True
+    )
+    return set(row.first() or [])

@@ -1,0 +1,104 @@
+"""Writes of the grid app: the grid refresh, readers' interests, editors' pin/hide actions."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from carnivore.db_context import SERVICE_ROLE, Identity, run_as
+from grid.models import BentoGridItem, GridRefreshRun, RefreshTrigger, UserInterest
+from grid.selectors import grid_cache_invalidate
+
+# pg_advisory_xact_lock key: one refresh at a time, a second one waits for the first.
+GRID_REFRESH_LOCK = 0x6772_6964  # "grid"
+MAX_INTERESTS = 20
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    run_id: int
+    items_rescored: int
+    items_ranked: int
+    items_moved: int
+    old_hero_id: int | None
+    new_hero_id: int | None
+    duration_ms: float
+
+
+def grid_refresh(*, trigger: RefreshTrigger, requested_by=None) -> RefreshResult:
+    """Recompute scores (so that items without new events decay), re-rank the active items
+    (pinned ones stay), refresh `homepage_grid` concurrently, and record the run.
+
+    Runs as the service role, on behalf of `requested_by` when a person asked for it (the audit
+    log then names them). Two refreshes never interleave: the second waits for the first.
+    """
+    identity = Identity(SERVICE_ROLE, user_id=requested_by.pk if requested_by else None)
+    started_at = timezone.now()
+    clock = time.perf_counter()
+    with run_as(identity), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GRID_REFRESH_LOCK])
+        cursor.execute("SELECT engagement_rescore_all()")
+        (rescored,) = cursor.fetchone()
+        cursor.execute("SELECT items_ranked, items_moved, old_hero, new_hero FROM grid_rerank()")
+        ranked, moved, old_hero, new_hero = cursor.fetchone()
+        cursor.execute("SELECT grid_refresh_homepage(%s)", [settings.GRID_SLOTS])
+        duration_ms = (time.perf_counter() - clock) * 1000
+        run = GridRefreshRun.objects.create(
+            started_at=started_at,
+            finished_at=timezone.now(),
+            duration_ms=duration_ms,
+            items_ranked=ranked,
+            items_moved=moved,
+            old_hero_id=old_hero,
+            new_hero_id=new_hero,
+            triggered_by=trigger,
+            requested_by=requested_by,
+        )
+        transaction.on_commit(grid_cache_invalidate)
+    return RefreshResult(run.id, rescored, ranked, moved, old_hero, new_hero, duration_ms)
+
+
+def interests_normalised_each(labels: list[str]) -> list[str]:
+    """The tag slug of each interest label ("" for a label with no letter or digit)."""
+    return [slugify(label) for label in labels]
+
+
+def interests_normalised(labels: list[str]) -> list[str]:
+    """The tag slugs for interest labels, in order, without repeats or blanks."""
+    return list(dict.fromkeys(tag for tag in interests_normalised_each(labels) if tag))
+
+
+def interests_set(*, user, labels: list[str]) -> UserInterest:
+    """Replace the reader's interests (labels as given, tags as slugs). Runs under their role,
+    so row-level security lets them write their own row only."""
+    tags = interests_normalised(labels)
+    row, created = UserInterest.objects.get_or_create(
+        user=user, defaults={"interests": labels, "interest_tags": tags, "is_active": True}
+    )
+    if not created and (row.interests, row.interest_tags, row.is_active) != (labels, tags, True):
+        row.interests, row.interest_tags, row.is_active = labels, tags, True
+        row.save(update_fields=["interests", "interest_tags", "is_active"])
+    return row
+
+
+def grid_item_pin(*, item: BentoGridItem, position: int) -> None:
+    """Fix `item` at `position`; the refresh fills the other positions around it."""
+    item.is_pinned, item.grid_position = True, position
+    item.save(update_fields=["is_pinned", "grid_position"])
+
+
+def grid_item_unpin(*, item: BentoGridItem) -> None:
+    """Let the refresh place `item` by its score again."""
+    item.is_pinned = False
+    item.save(update_fields=["is_pinned"])
+
+
+def grid_item_set_active(*, item: BentoGridItem, active: bool) -> None:
+    """Show or hide `item` (hidden items leave the homepage at the next refresh)."""
+    item.is_active = active
+    item.save(update_fields=["is_active"])

@@ -1,0 +1,163 @@
+"""Trending alerts: an outbox written with the change, delivered to a webhook by a job.
+
+`alerts_raise` adds rows to `trending_alerts` in the caller's transaction (the import's), so an
+alert exists exactly when its change committed. `alerts_deliver` (a django-q2 job, every
+minute, and right after each import) POSTs due alerts to TRENDING_WEBHOOK_URL as JSON
+`{event, topic_name, engagement_score, mention_count, creators, timestamp}`, signed with
+HMAC-SHA256 of the body under TRENDING_WEBHOOK_SECRET in the header `X-Carnivore-Signature:
+sha256=<hex>`. A failure (timeout, refused, non-2xx) is retried with exponential backoff (1, 2,
+4 ... minutes, at most an hour apart) and recorded; after 10 attempts the alert is marked
+failed. The import never waits for a webhook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from carnivore.db_context import SERVICE, run_as
+from trending.models import AlertEvent, TrendingAlert, TrendingTopic
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+TIMEOUT_SECONDS = 5
+BATCH = 50
+SIGNATURE_HEADER = "X-Carnivore-Signature"
+SCORE_JUMP = Decimal("0.20")  # "jumps by more than 20%"
+
+
+def alert_payload(event: AlertEvent, topic: TrendingTopic) -> dict:
+    """The JSON an alert carries (SPEC section 5)."""
+    return {
+        "event": event.value,
+        "topic_name": topic.topic_name,
+        "topic_slug": topic.topic_slug,
+        "engagement_score": float(topic.engagement_score),
+        "mention_count": topic.mention_count,
+        "creators": list(topic.creators_array),
+        "timestamp": timezone.now().isoformat(),
+    }
+
+
+def is_score_jump(old: Decimal, new: Decimal) -> bool:
+    """True when a topic's score rose by more than 20% (from a non-zero score)."""
+    return old > 0 and (new - old) / old > SCORE_JUMP
+
+
+def alerts_raise(*, new_topics: list[TrendingTopic], score_jumps: list[TrendingTopic]) -> int:
+    """Queue alerts in the current transaction; queue a delivery for after the commit."""
+    alerts = [
+        TrendingAlert(
+            event=AlertEvent.NEW_TOPIC, topic=t, payload=alert_payload(AlertEvent.NEW_TOPIC, t)
+        )
+        for t in new_topics
+    ]
+    alerts += [
+        TrendingAlert(
+            event=AlertEvent.SCORE_JUMP, topic=t, payload=alert_payload(AlertEvent.SCORE_JUMP, t)
+        )
+        for t in score_jumps
+    ]
+    if alerts:
+        TrendingAlert.objects.bulk_create(alerts)
+        transaction.on_commit(_deliver_soon)
+    return len(alerts)
+
+
+def _deliver_soon() -> None:
+    """Ask the job queue to deliver now rather than at the next minute."""
+    from django_q.tasks import async_task
+
+    try:
+        async_task("trending.tasks.deliver_trending_alerts")
+    except Exception:  # the queue being down must not fail a committed import
+        logger.exception("could not queue the delivery of trending alerts")
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    delivered: int
+    retried: int
+    failed: int
+
+
+def signature(body: bytes, secret: str) -> str:
+    """The signature header's value: `sha256=` and the HMAC-SHA256 of the body, in hex."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next attempt: 1, 2, 4 ... minutes, at most an hour."""
+    return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
+
+
+def alerts_deliver(*, url: str | None = None, secret: str | None = None) -> DeliveryReport:
+    """POST the alerts that are due; record each outcome. Does nothing without a webhook URL.
+
+    Due alerts are claimed with FOR UPDATE SKIP LOCKED, so two delivery jobs never send one
+    alert twice.
+    """
+    url = settings.TRENDING_WEBHOOK_URL if url is None else url
+    secret = settings.TRENDING_WEBHOOK_SECRET if secret is None else secret
+    if not url:
+        return DeliveryReport(0, 0, 0)
+    delivered = retried = failed = 0
+    with run_as(SERVICE):
+        due = list(
+            TrendingAlert.objects.select_for_update(skip_locked=True)
+            .filter(delivered_at=None, failed_at=None, next_attempt_at__lte=timezone.now())
+            .order_by("next_attempt_at")[:BATCH]
+        )
+        for alert in due:
+            status, error = _post(url, secret, alert.payload)
+            alert.attempts += 1
+            alert.last_status, alert.last_error = status, error
+            now = timezone.now()
+            if error == "":
+                alert.delivered_at = now
+                delivered += 1
+            elif alert.attempts >= MAX_ATTEMPTS:
+                alert.failed_at = now
+                failed += 1
+            else:
+                alert.next_attempt_at = now + backoff(alert.attempts)
+                retried += 1
+            alert.save(
+                update_fields=[
+                    "attempts",
+                    "last_status",
+                    "last_error",
+                    "delivered_at",
+                    "failed_at",
+                    "next_attempt_at",
+                ]
+            )
+    return DeliveryReport(delivered, retried, failed)
+
+
+def _post(url: str, secret: str, payload: dict) -> tuple[int | None, str]:
+    """POST one alert; return (HTTP status or None, error text or "" on success)."""
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    headers = {"Content-Type": "application/json", "User-Agent": "carnivore-weekly-alerts/1"}
+    if secret:
+        headers[SIGNATURE_HEADER] = signature(body, secret)
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            return response.status, ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code}"
+    except (OSError, ValueError) as exc:  # refused, unreachable, timed out, bad URL
+        return None, f"{exc.__class__.__name__}: {exc}"[:500]

@@ -1,0 +1,279 @@
+"""The trending endpoints: the week's topics, a topic's history, videos, creators, analytics."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from grid.selectors import interest_tags_of
+from trending.models import (
+    Creator,
+    CreatorPerformance,
+    TopicWeek,
+    TopicWeekRank,
+    TopVideo,
+    TrendingTopic,
+)
+from trending.selectors import (
+    creators_active,
+    creators_recommended,
+    trending_topic_with_history,
+    trending_topics_of_week,
+    trending_week,
+    videos_active,
+)
+
+
+def date_param(request, name: str):
+    """A YYYY-MM-DD query parameter, or None; a bad one is a 400 naming it."""
+    if name not in request.query_params:
+        return None
+    try:
+        return serializers.DateField().to_internal_value(request.query_params[name])
+    except ValidationError as exc:
+        raise ValidationError({name: exc.detail}) from exc
+
+
+def int_param(request, name: str):
+    if name not in request.query_params:
+        return None
+    try:
+        return serializers.IntegerField(min_value=1).run_validation(request.query_params[name])
+    except ValidationError as exc:
+        raise ValidationError({name: exc.detail}) from exc
+
+
+class TopicOut(serializers.ModelSerializer):
+    class Meta:
+        model = TrendingTopic
+        fields = [
+            "topic_slug",
+            "topic_name",
+            "description",
+            "engagement_score",
+            "mention_count",
+            "creators_array",
+            "tags",
+            "first_seen_week",
+            "last_seen_week",
+        ]
+
+
+class WeekTopicOut(serializers.Serializer):
+    rank = serializers.IntegerField()
+    week_score = serializers.FloatField(
+        source="engagement_score", help_text="The topic's score that week."
+    )
+    topic = TopicOut()
+
+
+class TrendingWeekOut(serializers.Serializer):
+    week_of = serializers.DateField(allow_null=True)
+    topics = WeekTopicOut(many=True)
+
+
+class TrendingApi(APIView):
+    """The week's trending topics, ranked (the latest week unless ?week= names another)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="trending_week",
+        parameters=[
+            OpenApiParameter("week", str, description="A week's analysis date, YYYY-MM-DD.")
+        ],
+        responses={200: TrendingWeekOut},
+    )
+    def get(self, request):
+        week_of = date_param(request, "week")
+        report = trending_week(week_of)
+        if report is None:
+            if week_of is not None:
+                raise Http404("No report for that week.")
+            return Response({"week_of": None, "topics": []})
+        weeks = trending_topics_of_week(report)
+        return Response(TrendingWeekOut({"week_of": report.week_of, "topics": weeks}).data)
+
+
+class TopicWeekOut(serializers.ModelSerializer):
+    week_of = serializers.DateField(source="report.week_of")
+
+    class Meta:
+        model = TopicWeek
+        fields = ["week_of", "rank", "engagement_score"]
+
+
+class TopicDetailOut(TopicOut):
+    history = serializers.SerializerMethodField()
+
+    class Meta(TopicOut.Meta):
+        fields = [*TopicOut.Meta.fields, "history"]
+
+    @extend_schema_field(TopicWeekOut(many=True))
+    def get_history(self, topic) -> list[dict]:
+        return TopicWeekOut(self.context["history"], many=True).data
+
+
+class TrendingTopicApi(APIView):
+    """One topic, with its weekly history (rank and score each week it trended)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="trending_topic", responses={200: TopicDetailOut})
+    def get(self, request, slug: str):
+        found = trending_topic_with_history(slug)
+        if found is None:
+            raise Http404("No such topic.")
+        topic, history = found
+        return Response(TopicDetailOut(topic, context={"history": history}).data)
+
+
+class CreatorOut(serializers.ModelSerializer):
+    class Meta:
+        model = Creator
+        fields = [
+            "id",
+            "channel_id",
+            "creator_name",
+            "handle",
+            "tagline",
+            "bio",
+            "specialty",
+            "avatar_url",
+            "verified",
+            "subscriber_count",
+            "monthly_video_count",
+            "average_views_per_video",
+            "focus_areas",
+            "website_url",
+            "twitter_handle",
+            "leaderboard_rank",
+        ]
+
+
+class VideoOut(serializers.ModelSerializer):
+    creator = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TopVideo
+        fields = [
+            "id",
+            "video_id",
+            "title",
+            "creator",
+            "published_at",
+            "views",
+            "likes",
+            "comments",
+            "duration_seconds",
+            "tags",
+            "comment_sentiment",
+            "relevance_score",
+            "engagement_score",
+            "thumbnail_url",
+        ]
+
+    def get_creator(self, video) -> dict:
+        return {"id": video.creator_id, "creator_name": video.creator.creator_name}
+
+
+class VideosApi(ListAPIView):
+    """Active top videos, best base score first."""
+
+    permission_classes = [AllowAny]
+    serializer_class = VideoOut
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "creator", int, description="Only this creator's videos (creator id)."
+            ),
+            OpenApiParameter(
+                "week", str, description="Only videos of the crawl of this date, YYYY-MM-DD."
+            ),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return videos_active(
+            creator_id=int_param(self.request, "creator"), week_of=date_param(self.request, "week")
+        )
+
+
+class CreatorsApi(ListAPIView):
+    """Active creators, most subscribed first."""
+
+    permission_classes = [AllowAny]
+    serializer_class = CreatorOut
+
+    def get_queryset(self):
+        return creators_active()
+
+
+class RecommendedCreatorOut(CreatorOut):
+    shared_focus_areas = serializers.IntegerField(
+        help_text="Focus areas shared with your interests."
+    )
+
+    class Meta(CreatorOut.Meta):
+        fields = [*CreatorOut.Meta.fields, "shared_focus_areas"]
+
+
+class RecommendedCreatorsApi(ListAPIView):
+    """Creators whose focus areas overlap the signed-in reader's interests."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = RecommendedCreatorOut
+
+    def get_queryset(self):
+        return creators_recommended(interest_tags_of(self.request.user))
+
+
+class TopicWeekRankOut(serializers.ModelSerializer):
+    class Meta:
+        model = TopicWeekRank
+        fields = ["week_of", "rank", "topic_slug", "topic_name", "engagement_score"]
+
+
+class TopicsByWeekApi(ListAPIView):
+    """Analytics: every week's trending topics with their rank, newest week first."""
+
+    permission_classes = [AllowAny]
+    serializer_class = TopicWeekRankOut
+
+    def get_queryset(self):
+        return TopicWeekRank.objects.order_by("-week_of", "rank")
+
+
+class CreatorPerformanceOut(serializers.ModelSerializer):
+    class Meta:
+        model = CreatorPerformance
+        fields = [
+            "creator_id",
+            "creator_name",
+            "channel_id",
+            "subscriber_count",
+            "videos",
+            "total_views",
+            "average_views",
+            "average_score",
+            "weeks_seen",
+        ]
+
+
+class CreatorPerformanceApi(ListAPIView):
+    """Analytics: each active creator's videos, views and scores across the imported weeks."""
+
+    permission_classes = [AllowAny]
+    serializer_class = CreatorPerformanceOut
+
+    def get_queryset(self):
+        return CreatorPerformance.objects.order_by("-total_views", "creator_name")
