@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "grid.middleware.CachedHomepageMiddleware",  # a cached public grid needs nothing below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -188,6 +189,10 @@ TRENDING_WEBHOOK_URL = env.str("TRENDING_WEBHOOK_URL", default="")
 TRENDING_WEBHOOK_SECRET = env.str("TRENDING_WEBHOOK_SECRET", default="")
 ANALYZED_CONTENT_PATH = env.str("ANALYZED_CONTENT_PATH", default="")
 YOUTUBE_DATA_PATH = env.str("YOUTUBE_DATA_PATH", default="")
+CREATOR_BIOS_PATH = env.str("CREATOR_BIOS_PATH", default="")  # optional creator_bios.json
+CHANNEL_RANKINGS_PATH = env.str(
+    "CHANNEL_RANKINGS_PATH", default=""
+)  # optional channel_rankings.json
 SUPABASE_JWT_SECRET = env.str("SUPABASE_JWT_SECRET", default="")
 ENGAGEMENT_ANON_RATE = env.str("ENGAGEMENT_ANON_RATE", default="120/min")  # per client address
 ENGAGEMENT_USER_RATE = env.str("ENGAGEMENT_USER_RATE", default="1200/min")  # per signed-in user

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from carnivore.permissions import IsAdminRole
 from grid.models import RefreshTrigger, UserInterest
 from grid.selectors import (
+    Homepage,
     grid_homepage,
     grid_personalized,
     homepage_cache_seconds,
@@ -73,14 +74,18 @@ class GridApi(APIView):
         responses={200: GridOut, 304: OpenApiResponse(description="Not modified (If-None-Match).")},
     )
     def get(self, request):
-        homepage = grid_homepage()
-        if request.headers.get("If-None-Match") == homepage.etag:
-            response = HttpResponseNotModified()
-        else:
-            response = HttpResponse(homepage.body, content_type="application/json")
-        response["ETag"] = homepage.etag
-        patch_cache_control(response, public=True, max_age=min(60, homepage_cache_seconds()))
-        return response
+        return homepage_response(request, grid_homepage())
+
+
+def homepage_response(request, homepage: Homepage) -> HttpResponse:
+    """The homepage's JSON, or 304 when the caller's ETag is current, with caching headers."""
+    if request.headers.get("If-None-Match") == homepage.etag:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(homepage.body, content_type="application/json")
+    response["ETag"] = homepage.etag
+    patch_cache_control(response, public=True, max_age=min(60, homepage_cache_seconds()))
+    return response
 
 
 class PersonalizedGridApi(APIView):

@@ -10,8 +10,6 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db import connection
 
-from grid.models import UserInterest
-
 HOMEPAGE_CACHE_KEY = "homepage_grid:v1"
 # Without Redis every web process has its own cache, which a refresh elsewhere cannot clear:
 # there the cached homepage lives one minute. With REDIS_URL, each refresh clears it at once.
@@ -58,7 +56,7 @@ def _number(value):
 
 
 def grid_homepage_from_database() -> Homepage:
-    """Read `homepage_grid` (by slot) and serialise it; the ETag is a hash of the body."""
+    """Read `homepage_grid` (by slot) and serialise it, with an ETag of its items."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(_HOMEPAGE_COLUMNS)} FROM homepage_grid ORDER BY slot")
         rows = cursor.fetchall()
@@ -66,11 +64,14 @@ def grid_homepage_from_database() -> Homepage:
     refreshed_at = None
     for row in rows:
         item = {name: _number(value) for name, value in zip(_HOMEPAGE_COLUMNS, row, strict=True)}
+        item["data"] = json.loads(item["data"])  # Django's cursors hand jsonb over as text
         refreshed_at = item.pop("refreshed_at")
         items.append(item)
     document = {"items": items, "refreshed_at": refreshed_at.isoformat() if refreshed_at else None}
     body = json.dumps(document, separators=(",", ":")).encode()
-    return Homepage(body=body, etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"')
+    # The ETag follows the items only: a refresh that changes nothing keeps it.
+    items_json = json.dumps(items, separators=(",", ":")).encode()
+    return Homepage(body=body, etag=f'"{hashlib.sha256(items_json).hexdigest()[:32]}"')
 
 
 def grid_homepage() -> Homepage:
@@ -120,7 +121,11 @@ def grid_personalized(items: list[dict], interest_tags: set[str]) -> list[dict]:
 
 def interest_tags_of(user) -> set[str]:
     """The reader's active interest tags (read under their own role: only their row)."""
-    row = UserInterest.objects.filter(user=user, is_active=True).values_list(
-        "interest_tags", flat=True
-    )
-    return set(row.first() or [])
+    if not user.is_authenticated:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT interest_tags FROM user_interests WHERE user_id = %s AND is_active", [user.pk]
+        )
+        row = cursor.fetchone()
+    return set(row[0]) if row else set()

@@ -38,10 +38,10 @@ def grid_refresh(*, trigger: RefreshTrigger, requested_by=None) -> RefreshResult
     log then names them). Two refreshes never interleave: the second waits for the first.
     """
     identity = Identity(SERVICE_ROLE, user_id=requested_by.pk if requested_by else None)
-    started_at = timezone.now()
-    clock = time.perf_counter()
     with run_as(identity), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GRID_REFRESH_LOCK])
+        started_at = timezone.now()
+        clock = time.perf_counter()
         cursor.execute("SELECT engagement_rescore_all()")
         (rescored,) = cursor.fetchone()
         cursor.execute("SELECT items_ranked, items_moved, old_hero, new_hero FROM grid_rerank()")

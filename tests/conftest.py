@@ -7,6 +7,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -58,6 +59,23 @@ def scratch_database(django_db_blocker) -> Iterator[str]:
     finally:
         with psycopg.connect(server_conninfo(settings_dict), autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@contextmanager
+def statements_sent() -> Iterator[list[str]]:
+    """Collect the SQL statements really sent on the default connection.
+
+    (Django's query log also lists BEGIN and COMMIT for atomic blocks, which psycopg sends only
+    when a statement ran; counting at execution avoids that.)
+    """
+    sent: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield sent
 
 
 def manage(*args: str, database_url: str, check: bool = True) -> subprocess.CompletedProcess:

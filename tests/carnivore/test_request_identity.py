@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from carnivore.db_context import ANONYMOUS, SERVICE, run_as
 from tests import factories as f
+from tests.conftest import statements_sent
 from tests.pgbouncer import running_pgbouncer
 
 pytestmark = [pytest.mark.urls("tests.carnivore.identity_urls")]
@@ -91,13 +92,7 @@ def test_a_request_that_needs_no_database_sends_no_statement(client):
     (Django's query log lists BEGIN and COMMIT for the request's atomic block, but psycopg
     sends neither when no statement ran, so statements are counted where they are executed.)
     """
-    statements = []
-
-    def count(execute, sql, params, many, context):
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
+    with statements_sent() as statements:
         assert client.get("/no-db/").status_code == 200
         assert statements == []
         client.get("/db/")

@@ -23,13 +23,27 @@ def free_port() -> int:
 @pytest.mark.django_db
 @pytest.mark.slow
 def test_up_sets_up_idempotently(scratch_database):
-    """Run twice on an empty database, `up --no-serve` migrates and creates the demo admin once."""
-    for _ in range(2):
-        result = manage("up", "--no-serve", database_url=scratch_database)
-        assert "Demo admin: admin" in result.stdout
+    """Run twice on an empty database, `up --no-serve` sets up the demo once: the accounts, the
+    sample week, the grid and the schedules."""
+    first = manage("up", "--no-serve", database_url=scratch_database)
+    assert "Sample week imported (0 rows created)" not in first.stdout
+    second = manage("up", "--no-serve", database_url=scratch_database)
+    assert "Sample week imported (0 rows created)" in second.stdout
     with psycopg.connect(scratch_database.replace("postgres://", "postgresql://", 1)) as conn:
-        admins = conn.execute("SELECT username, is_superuser FROM carnivore_user").fetchall()
-    assert admins == [("admin", True)]
+        accounts = conn.execute(
+            "SELECT u.username, u.is_superuser, coalesce(string_agg(g.name, ','), '') FROM carnivore_user u"
+            " LEFT JOIN carnivore_user_groups ug ON ug.user_id = u.id LEFT JOIN auth_group g ON g.id = ug.group_id"
+            " GROUP BY u.username, u.is_superuser ORDER BY u.username"
+        ).fetchall()
+        tiles = conn.execute("SELECT count(*) FROM homepage_grid").fetchone()[0]
+        schedules = conn.execute("SELECT count(*) FROM django_q_schedule").fetchone()[0]
+    assert accounts == [
+        ("admin", True, ""),
+        ("auditor", False, "Auditors"),
+        ("editor", False, "Editors"),
+        ("weekly-import", False, ""),
+    ]
+    assert (tiles, schedules) == (7, 4)
 
 
 @pytest.mark.django_db
@@ -58,6 +72,7 @@ def test_up_serves_and_prints_url_and_login(scratch_database):
         url = f"http://127.0.0.1:{port}"
         assert f"running at {url}/" in output
         assert "login: admin / carnivore-demo" in output
+        assert "django-q2 cluster running" in output
 
         for _ in range(100):  # gunicorn's workers take a moment to boot
             try:

@@ -1,0 +1,27 @@
+"""The homepage's fast path: a cached public grid is answered before the rest of the stack.
+
+GET /api/grid/ is the busiest request and the same for everyone, so once the refresh has put it
+in the cache, it is served straight from there: no session, CSRF, authentication, transaction
+or DRF work, and no database. On a cache miss the request goes on to GridApi as usual, which
+reads the view and fills the cache. Placed right after SecurityMiddleware, so its headers are
+still set.
+"""
+
+from django.core.cache import cache
+
+from grid.apis import homepage_response
+from grid.selectors import HOMEPAGE_CACHE_KEY
+
+HOMEPAGE_PATH = "/api/grid/"
+
+
+class CachedHomepageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == HOMEPAGE_PATH and request.method in ("GET", "HEAD"):
+            homepage = cache.get(HOMEPAGE_CACHE_KEY)
+            if homepage is not None:
+                return homepage_response(request, homepage)
+        return self.get_response(request)

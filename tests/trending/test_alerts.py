@@ -1,0 +1,149 @@
+"""Trending alerts against a real local HTTP server: signed delivery, retries, backoff, give-up."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from tests import factories as f
+from trending import alerts
+from trending.alerts import SIGNATURE_HEADER, alerts_deliver, alerts_raise, is_score_jump
+from trending.models import TrendingAlert
+
+SECRET = "webhook-secret"
+
+
+class Webhook:
+    """A local HTTP server that answers with `status` (after `delay` seconds) and keeps what it got."""
+
+    def __init__(self):
+        self.status, self.delay, self.received = 200, 0.0, []
+        webhook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                webhook.received.append((dict(self.headers), body))
+                time.sleep(webhook.delay)
+                self.send_response(webhook.status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def webhook(settings):
+    hook = Webhook()
+    settings.TRENDING_WEBHOOK_URL, settings.TRENDING_WEBHOOK_SECRET = hook.url, SECRET
+    yield hook
+    hook.close()
+
+
+@pytest.fixture
+def alert(db):
+    topic = f.make_topic(
+        topic_name="Budget Carnivore",
+        engagement_score=88,
+        mention_count=3,
+        creators_array=["Steak and Butter Gal"],
+    )
+    alerts_raise(new_topics=[topic], score_jumps=[])
+    return TrendingAlert.objects.get()
+
+
+def test_an_alert_is_delivered_signed(webhook, alert):
+    assert alerts_deliver().__dict__ == {"delivered": 1, "retried": 0, "failed": 0}
+    ((headers, body),) = webhook.received
+    expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    assert headers[SIGNATURE_HEADER] == expected
+    payload = json.loads(body)
+    assert {
+        k: payload[k]
+        for k in ("event", "topic_name", "engagement_score", "mention_count", "creators")
+    } == {
+        "event": "new_topic",
+        "topic_name": "Budget Carnivore",
+        "engagement_score": 88.0,
+        "mention_count": 3,
+        "creators": ["Steak and Butter Gal"],
+    }
+    assert payload["timestamp"]
+    alert.refresh_from_db()
+    assert (alert.delivered_at is not None, alert.attempts, alert.last_status) == (True, 1, 200)
+    assert alerts_deliver().delivered == 0  # delivered once only
+
+
+def test_a_failing_webhook_is_retried_with_backoff_then_given_up(webhook, alert, monkeypatch):
+    webhook.status = 500
+    assert alerts_deliver().retried == 1
+    alert.refresh_from_db()
+    assert (alert.delivered_at, alert.attempts, alert.last_status, alert.last_error) == (
+        None,
+        1,
+        500,
+        "HTTP 500",
+    )
+    assert alert.next_attempt_at > timezone.now()
+    assert alerts_deliver().__dict__ == {"delivered": 0, "retried": 0, "failed": 0}  # not due yet
+
+    TrendingAlert.objects.filter(pk=alert.pk).update(
+        next_attempt_at=timezone.now(), attempts=alerts.MAX_ATTEMPTS - 1
+    )
+    assert alerts_deliver().failed == 1
+    alert.refresh_from_db()
+    assert alert.failed_at is not None and alert.delivered_at is None
+
+    webhook.status = 200
+    TrendingAlert.objects.filter(pk=alert.pk).update(failed_at=None, next_attempt_at=timezone.now())
+    assert alerts_deliver().delivered == 1
+
+
+def test_a_hanging_webhook_times_out_quickly_and_is_retried(webhook, alert, monkeypatch):
+    monkeypatch.setattr(alerts, "TIMEOUT_SECONDS", 0.5)
+    webhook.delay = 3
+    started = time.monotonic()
+    assert alerts_deliver().retried == 1
+    assert time.monotonic() - started < 2.5
+    alert.refresh_from_db()
+    assert "timed out" in alert.last_error.lower() or "timeout" in alert.last_error.lower()
+
+
+def test_an_unreachable_webhook_never_fails_the_transaction_that_raised_the_alert(settings, db):
+    settings.TRENDING_WEBHOOK_URL = "http://127.0.0.1:9/nothing-listens-here"
+    topic = f.make_topic()
+    with transaction.atomic():
+        alerts_raise(new_topics=[topic], score_jumps=[topic])
+    assert TrendingAlert.objects.count() == 2
+    assert alerts_deliver().retried == 2
+
+
+def test_without_a_webhook_nothing_is_sent(settings, alert):
+    settings.TRENDING_WEBHOOK_URL = ""
+    assert alerts_deliver().__dict__ == {"delivered": 0, "retried": 0, "failed": 0}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "jump"), [(50, 61, True), (50, 60, False), (0, 90, False), (80, 70, False)]
+)
+def test_score_jump_means_more_than_twenty_percent(old, new, jump):
+    from decimal import Decimal
+
+    assert is_score_jump(Decimal(old), Decimal(new)) is jump

@@ -1,0 +1,1026 @@
+"""The weekly import: a week's analysis files into creators, topics, videos, their weekly history
+and the homepage grid, all or nothing, changing only what changed.
+
+`weekly_import` parses and validates every file first (`trending.parsers`: a bad file raises
+`ImportFileError` before anything is written), then writes in one transaction under the admin
+identity of the `weekly-import` user, so that row-level security applies and the audit log names
+who imported. Existing rows are read once per kind, new rows inserted in bulk and changed rows
+updated in bulk with only their changed fields: importing the same files again writes nothing,
+so it leaves no audit rows and no new `modified_at`. A dry run makes the same writes and rolls
+them back, so its summary says exactly what a real run would change.
+
+Rules:
+
+- Weeks. A report is keyed by its `analysis_date` (`week_of`), a crawl by its `collection_date`
+  (`collected_on`). A week delivered again replaces the stored report's or crawl's fields and
+  the weekly rows of what it lists, unless the stored delivery was generated later (`timestamp`,
+  `collection_timestamp`): an older delivery is stale and only adds the weekly rows the week
+  lacks. On equal timestamps the later import wins (in one run, the later file on the command
+  line). Weekly rows are never deleted: a topic missing from a re-delivery keeps its row.
+- Topics are keyed by slug, videos by YouTube id. Their own row holds their latest state, the
+  entry of their most recent week: an older week imported later does not overwrite it. A
+  topic's `mention_count` is the number of weeks it appeared in, `first_seen_week` and
+  `last_seen_week` the first and last of them.
+- Creators come from the crawls, keyed by channel id (by name when a crawl gives none). The most
+  recent crawl's name for a channel wins (channels get renamed); a crawl giving a channel a name
+  that another channel holds is an error. `full_data.crawl` records the latest crawl seen,
+  `full_data.names` every name the crawls gave the channel.
+- `creator_bios.json` enriches the creator with the profile's channel id, else its name, else
+  a name a crawl once gave the channel (profiles lag behind renames): bio, tagline, specialty,
+  and the whole profile in `full_data.bio` (its channel id included: where it differs from the
+  crawl's, the crawl's stays). A profile matching no creator is skipped and reported: creators
+  enter only through a crawl, which knows their channel. Two profiles matching one creator are
+  an error.
+- `channel_rankings.json` is the whole leaderboard: matched creators get `leaderboard_rank` (and
+  `full_data.ranking`), creators no longer on it lose theirs; unmatched entries are reported.
+- The blueprint's `analysis.top_videos`: a video no crawl has listed is stored when its creator
+  is known by name, from what the report gives (title, views, comment sentiment, full_data; base
+  score against the report's most viewed video), without a weekly row since there is no crawl;
+  a video already known is left to the crawls, the richer source. Otherwise it is reported.
+- Grid items: every topic of an imported report, the 10 best-ranked videos of each imported
+  crawl and the stored videos of a report's `top_videos` get one if they have none: title, base
+  score (the topic's or video's score), `data` (tags as slugs, `week_of`, and for videos
+  `video_id`, `thumbnail_url`, `creator`, `views`), active, created by the import user. The
+  existing items of imported topics and videos follow their base score and the import's keys
+  of `data`; title, position, pin and active flag are the editors'.
+- Trending: `new_topics` are the topics this import created, `topic_score_jumps` the topics
+  whose score rose by more than 20% over its value before the import (from a non-zero score).
+  Each raises a trending alert, queued in the import's transaction (`trending.alerts`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import connection, models, transaction
+from django.db.models import Count, Max, Min, Q
+from django.utils.text import slugify
+from psycopg import sql
+
+from carnivore.db_context import admin_identity, run_as
+from grid.models import BentoGridItem, ContentType
+from trending.alerts import alerts_raise, is_score_jump
+from trending.models import (
+    Creator,
+    TopicWeek,
+    TopVideo,
+    TrendingTopic,
+    VideoWeek,
+    WeeklyReport,
+    YoutubeCrawl,
+)
+from trending.parsers import (
+    AnalysisReport,
+    ChannelRanking,
+    CreatorBio,
+    CreatorEntry,
+    ImportFileError,
+    ReportVideo,
+    TopicEntry,
+    VideoEntry,
+    parse_analysis_file,
+    parse_channel_rankings,
+    parse_creator_bios,
+    parse_youtube_file,
+    video_score_for_views,
+)
+from trending.parsers import YoutubeCrawl as CrawlFile
+
+IMPORT_USERNAME = "weekly-import"
+GRID_VIDEOS_PER_CRAWL = 10
+
+# What the summary counts, in the order it is shown.
+IMPORT_KINDS = {
+    "reports": "weekly reports",
+    "crawls": "YouTube crawls",
+    "creators": "creators",
+    "topics": "topics",
+    "topic_weeks": "topic weeks",
+    "videos": "videos",
+    "video_weeks": "video weeks",
+    "grid_items": "grid items",
+}
+
+# Key of the transaction-level advisory lock that serialises imports: two runs at once would
+# both insert the same new topics, and the second would fail on the unique slug.
+_IMPORT_LOCK = 0x7472_656E_6473  # "trends"
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called with what the import is doing, the steps done and the steps in all."""
+
+
+@dataclass
+class RowCounts:
+    """Rows of one kind the files mention: inserted, updated, or already as the files say."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportSummary:
+    """What an import changed (or, for a dry run, would change).
+
+    `new_topics` and `topic_score_jumps` are the rows as saved; after a dry run they were
+    rolled back and raise no alert.
+    """
+
+    dry_run: bool
+    counts: dict[str, RowCounts] = field(
+        default_factory=lambda: {kind: RowCounts() for kind in IMPORT_KINDS}
+    )
+    new_topics: list[TrendingTopic] = field(default_factory=list)
+    topic_score_jumps: list[TrendingTopic] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Whether any row was (or would be) inserted or updated."""
+        return any(counts.created or counts.updated for counts in self.counts.values())
+
+
+def import_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Return the files `paths` name, a directory standing for its `*.json` files by name.
+
+    Raises:
+        FileNotFoundError: a path does not exist, or a directory holds no `*.json` file.
+    """
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(path.glob("*.json"))
+            if not found:
+                raise FileNotFoundError(f"{path}: the folder holds no *.json file")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    return files
+
+
+def weekly_import(
+    *,
+    analyzed: Sequence[str | Path] = (),
+    youtube: Sequence[str | Path] = (),
+    bios: str | Path | None = None,
+    rankings: str | Path | None = None,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+) -> ImportSummary:
+    """Import weekly reports, YouTube crawls, creator profiles and the leaderboard.
+
+    Args:
+        analyzed: `analyzed_content.json` files, one per week.
+        youtube: `youtube_data.json` files, one per week.
+        bios: a `creator_bios.json`, if any.
+        rankings: a `channel_rankings.json`, if any.
+        dry_run: roll everything back, reporting what would have changed.
+        progress: told of each step (reading a file, writing a kind of rows).
+
+    Raises:
+        ImportFileError: a file cannot be imported; nothing was written.
+    """
+    steps = _Steps(progress, total=len(analyzed) + len(youtube) + 2 + len(_WRITE_STEPS))
+    reports = [
+        steps.run(f"reading {Path(path).name}", parse_analysis_file, path) for path in analyzed
+    ]
+    crawls = [steps.run(f"reading {Path(path).name}", parse_youtube_file, path) for path in youtube]
+    profiles = steps.run("reading creator profiles", _optional_file, parse_creator_bios, bios)
+    leaderboard = steps.run(
+        "reading the leaderboard", _optional_file, parse_channel_rankings, rankings
+    )
+    week = _Week(
+        reports,
+        crawls,
+        profiles or {},
+        leaderboard,
+        bios_file=str(bios or ""),
+        rankings_file=str(rankings or ""),
+    )
+    try:
+        # One transaction for the import user and the data: a dry run leaves no trace at all.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])
+            user = _import_user()
+            with run_as(admin_identity(user)):
+                summary = ImportSummary(dry_run=dry_run)
+                _write(week, user, summary, steps)
+                # In the import's transaction: an alert exists exactly when its topic committed.
+                alerts_raise(new_topics=summary.new_topics, score_jumps=summary.topic_score_jumps)
+                if dry_run:
+                    raise _RollBack(summary)
+    except _RollBack as rollback:
+        return rollback.summary
+    return summary
+
+
+class _RollBack(Exception):
+    """Leaves the transaction of a dry run, carrying what it would have changed."""
+
+    def __init__(self, summary: ImportSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+
+class _Steps:
+    """Counts the import's steps for a progress callback."""
+
+    def __init__(self, progress: ProgressCallback | None, *, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+
+    def run(self, description: str, action: Callable[..., Any], *args: Any) -> Any:
+        if self.progress:
+            self.progress(description, self.done, self.total)
+        result = action(*args)
+        self.done += 1
+        if self.progress:
+            self.progress(description, self.done, self.total)
+        return result
+
+
+def _optional_file(parse: Callable[[str | Path], Any], path: str | Path | None) -> Any:
+    return None if path is None else parse(path)
+
+
+def _import_user():
+    """Return the user the import acts as (no usable password: nobody signs in as it)."""
+    user, _ = get_user_model().objects.get_or_create(
+        username=IMPORT_USERNAME, defaults={"password": make_password(None)}
+    )
+    return user
+
+
+@dataclass
+class _Week:
+    """Everything the files say, validated, and what the writing steps learn on the way."""
+
+    reports: list[AnalysisReport]
+    crawls: list[CrawlFile]
+    bios: dict[str, CreatorBio]
+    rankings: list[ChannelRanking] | None
+    bios_file: str
+    rankings_file: str
+    report_deliveries: list[_Delivery] = field(default_factory=list)
+    crawl_deliveries: list[_Delivery] = field(default_factory=list)
+    creators: _CreatorIndex | None = None
+    topics: dict[str, TrendingTopic] = field(default_factory=dict)
+    videos: dict[str, TopVideo] = field(default_factory=dict)
+    crawled_weeks: dict[str, date] = field(default_factory=dict)  # video id: its latest crawl
+    reported_weeks: dict[str, date] = field(default_factory=dict)  # video id: latest report
+    grid_videos: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class _Delivery:
+    """One delivered file of a week, its week's row, and whether it is the week's newest."""
+
+    file: Any  # AnalysisReport or CrawlFile
+    row: Any  # WeeklyReport or YoutubeCrawl
+    current: bool
+
+
+def _write(week: _Week, user, summary: ImportSummary, steps: _Steps) -> None:
+    for description, write in _WRITE_STEPS:
+        steps.run(description, write, week, user, summary)
+
+
+class _Tracked:
+    """The rows of one model an import touches: those read (with their values as read) and new.
+
+    `key` names the fields that identify a row (a unique constraint), `fields` those the
+    import keeps up to date, `created_with` those it sets on new rows only. New rows must have
+    all of these set; the table's defaults fill in the rest.
+    """
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        *,
+        key: Sequence[str],
+        fields: Sequence[str],
+        rows: Iterable,
+        created_with: Sequence[str] = (),
+    ) -> None:
+        self.model = model
+        self.key = [model._meta.get_field(name) for name in key]
+        self.fields = [model._meta.get_field(name) for name in fields]
+        self.inserted = list(
+            dict.fromkeys([*self.key, *self.fields, *map(model._meta.get_field, created_with)])
+        )
+        self.existing = list(rows)
+        self.read = {row.pk: self._values(row) for row in self.existing}
+        self.new: list = []
+
+    def add(self, row):
+        self.new.append(row)
+        return row
+
+    def changed_fields(self, row) -> tuple[models.Field, ...]:
+        read = self.read[row.pk]
+        return tuple(f for f in self.fields if getattr(row, f.attname) != read[f.attname])
+
+    def _values(self, row) -> dict[str, Any]:
+        return {f.attname: getattr(row, f.attname) for f in self.fields}
+
+
+def _save_rows(tracked: _Tracked, counts: RowCounts) -> None:
+    """Insert the new rows and update the changed fields of the changed ones; count them."""
+    if tracked.new:
+        _insert_rows(tracked)
+    counts.created += len(tracked.new)
+    changed: defaultdict[tuple[models.Field, ...], list] = defaultdict(list)
+    for row in tracked.existing:
+        fields = tracked.changed_fields(row)
+        if fields:
+            changed[fields].append(row)
+        else:
+            counts.unchanged += 1
+    for fields, rows in changed.items():
+        _update_rows(tracked.model, rows, fields)
+        counts.updated += len(rows)
+
+
+# Rows travel as one JSON array, turned back into table rows by jsonb_populate_recordset: one
+# parameter instead of one per value, which Django's bulk_create and bulk_update would compile
+# and quote one by one (most of the time of a 556-video week), and an UPDATE that joins on the
+# id instead of bulk_update's CASE with one branch per row.
+_INSERT_ROWS = sql.SQL(
+    "INSERT INTO {table} ({columns}) "
+    "SELECT {columns} FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb) "
+    "RETURNING {pk}, {key}"
+)
+_UPDATE_ROWS = sql.SQL(
+    "UPDATE {table} AS stored SET {assignments} "
+    "FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb) AS given "
+    "WHERE stored.{pk} = given.{pk}"
+)
+
+
+def _insert_rows(tracked: _Tracked) -> None:
+    """Insert the new rows in one statement and give them their ids."""
+    query = _INSERT_ROWS.format(
+        table=sql.Identifier(tracked.model._meta.db_table),
+        pk=sql.Identifier(tracked.model._meta.pk.column),
+        columns=sql.SQL(", ").join(sql.Identifier(f.column) for f in tracked.inserted),
+        key=sql.SQL(", ").join(sql.Identifier(f.column) for f in tracked.key),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [_rows_json(tracked.new, tracked.inserted)])
+        ids = {tuple(key): pk for pk, *key in cursor.fetchall()}
+    for row in tracked.new:
+        row.pk = ids[tuple(getattr(row, f.attname) for f in tracked.key)]
+
+
+def _update_rows(model: type[models.Model], rows: list, fields: Sequence[models.Field]) -> None:
+    """Write `fields` of `rows` (and no other column) in one statement."""
+    query = _UPDATE_ROWS.format(
+        table=sql.Identifier(model._meta.db_table),
+        pk=sql.Identifier(model._meta.pk.column),
+        assignments=sql.SQL(", ").join(
+            sql.SQL("{column} = given.{column}").format(column=sql.Identifier(f.column))
+            for f in fields
+        ),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [_rows_json(rows, [model._meta.pk, *fields])])
+
+
+def _rows_json(rows: Iterable, fields: Sequence[models.Field]) -> str:
+    return json.dumps(
+        [{f.column: getattr(row, f.attname) for f in fields} for row in rows],
+        default=_json_scalar,
+    )
+
+
+def _json_scalar(value: Any) -> str:
+    """Return the text PostgreSQL reads a column value from (JSON has no such type)."""
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, date):  # datetimes too
+        return value.isoformat()
+    raise TypeError(f"no JSON form for {value!r}")
+
+
+def _set(row, **values: Any) -> None:
+    for name, value in values.items():
+        setattr(row, name, value)
+
+
+# --- weeks: reports and crawls ----------------------------------------------------------------
+
+_REPORT_FIELDS = (
+    "generated_at",
+    "weekly_summary",
+    "key_insights",
+    "qa_section",
+    "source_file",
+    "source_sha256",
+)
+_CRAWL_FIELDS = (
+    "collected_at",
+    "total_videos_found",
+    "search_queries",
+    "source_file",
+    "source_sha256",
+)
+
+
+def _write_weeks(week: _Week, user, summary: ImportSummary) -> None:
+    week.report_deliveries = _save_deliveries(
+        WeeklyReport,
+        week.reports,
+        period="week_of",
+        moment="generated_at",
+        fields=_REPORT_FIELDS,
+        values=_report_values,
+        counts=summary.counts["reports"],
+    )
+    week.crawl_deliveries = _save_deliveries(
+        YoutubeCrawl,
+        week.crawls,
+        period="collected_on",
+        moment="collected_at",
+        fields=_CRAWL_FIELDS,
+        values=_crawl_values,
+        counts=summary.counts["crawls"],
+    )
+
+
+def _report_values(report: AnalysisReport) -> dict[str, Any]:
+    return {
+        "generated_at": report.generated_at,
+        "weekly_summary": report.weekly_summary,
+        "key_insights": report.key_insights,
+        "qa_section": report.qa_section,
+        # The name only: the same file imported from another folder is the same delivery.
+        "source_file": Path(report.file).name,
+        "source_sha256": report.sha256,
+    }
+
+
+def _crawl_values(crawl: CrawlFile) -> dict[str, Any]:
+    return {
+        "collected_at": crawl.collected_at,
+        "total_videos_found": crawl.total_videos_found,
+        "search_queries": list(crawl.search_queries),
+        "source_file": Path(crawl.file).name,
+        "source_sha256": crawl.sha256,
+    }
+
+
+def _save_deliveries(
+    model: type[WeeklyReport] | type[YoutubeCrawl],
+    files: Sequence[AnalysisReport] | Sequence[CrawlFile],
+    *,
+    period: str,
+    moment: str,
+    fields: Sequence[str],
+    values: Callable[[Any], dict[str, Any]],
+    counts: RowCounts,
+) -> list[_Delivery]:
+    """Save the week rows of `files`; return the deliveries, oldest week and delivery first.
+
+    `period` names the week's date and `moment` the delivery's time, on both the files and the
+    model; `values` gives the `fields` a delivery sets. A delivery is current when no later one
+    of its week is stored or comes before it.
+    """
+    ordered = sorted(files, key=lambda file: (getattr(file, period), getattr(file, moment)))
+    periods = {getattr(file, period) for file in ordered}
+    rows = {getattr(row, period): row for row in model.objects.filter(**{f"{period}__in": periods})}
+    tracked = _Tracked(model, key=[period], fields=fields, rows=rows.values())
+    deliveries = []
+    for file in ordered:
+        row = rows.get(getattr(file, period))
+        if row is None:
+            row = rows[getattr(file, period)] = tracked.add(
+                model(**{period: getattr(file, period)})
+            )
+            current = True
+        else:
+            current = getattr(file, moment) >= getattr(row, moment)
+        if current:
+            _set(row, **values(file))
+        deliveries.append(_Delivery(file, row, current))
+    _save_rows(tracked, counts)
+    return deliveries
+
+
+# --- creators ---------------------------------------------------------------------------------
+
+_CREATOR_FIELDS = (
+    "creator_name",
+    "channel_id",
+    "bio",
+    "tagline",
+    "specialty",
+    "leaderboard_rank",
+    "full_data",
+)
+
+
+class _CreatorIndex:
+    """Creators by channel id, by name and former name, kept current as the import goes."""
+
+    def __init__(self, rows: Iterable[Creator]) -> None:
+        self.by_channel: dict[str, Creator] = {}
+        self.by_name: dict[str, Creator] = {}
+        self.by_crawl_name: dict[str, Creator] = {}
+        for row in rows:
+            self.index(row)
+        # (position of the crawl among the deliveries, creator name in it): the creator's row
+        self.of_crawl_creator: dict[tuple[int, str], Creator] = {}
+
+    def index(self, row: Creator) -> None:
+        if row.channel_id:
+            self.by_channel[row.channel_id] = row
+        self.by_name[row.creator_name] = row
+        for name in row.full_data.get("names", []):
+            self.by_crawl_name.setdefault(name, row)
+
+    def rename(self, row: Creator, name: str) -> None:
+        del self.by_name[row.creator_name]
+        row.creator_name = name
+        self.by_name[name] = row
+
+    def matching(self, channel_id: str | None, name: str) -> Creator | None:
+        """The creator a profile or leaderboard entry describes: by channel id, else by name,
+        else by a name a crawl once gave the channel."""
+        return (
+            (channel_id and self.by_channel.get(channel_id))
+            or self.by_name.get(name)
+            or self.by_crawl_name.get(name)
+        )
+
+    def by_id(self) -> dict[int, Creator]:
+        return {row.pk: row for row in self.by_name.values()}
+
+
+def _write_creators(week: _Week, user, summary: ImportSummary) -> None:
+    described = [c for d in week.crawl_deliveries for c in d.file.creators]
+    described += week.bios.values()
+    described += week.rankings or []
+    channel_ids = {entry.channel_id for entry in described if entry.channel_id}
+    names = {entry.name for entry in described}
+    names |= {video.creator_name for d in week.report_deliveries for video in d.file.videos}
+    wanted = Q(channel_id__in=channel_ids) | Q(creator_name__in=names)
+    if week.rankings is not None:
+        wanted |= Q(leaderboard_rank__isnull=False)  # whoever the new leaderboard drops
+    tracked = _Tracked(
+        Creator, key=["creator_name"], fields=_CREATOR_FIELDS, rows=Creator.objects.filter(wanted)
+    )
+    creators = week.creators = _CreatorIndex(tracked.existing)
+    for position, delivery in enumerate(week.crawl_deliveries):
+        for index, entry in enumerate(delivery.file.creators):
+            row = _crawl_creator(creators, tracked, delivery, index, entry)
+            creators.of_crawl_creator[position, entry.name] = row
+    _apply_bios(week, creators, summary)
+    if week.rankings is not None:
+        _apply_rankings(week, creators, tracked, summary)
+    _save_rows(tracked, summary.counts["creators"])
+
+
+def _crawl_creator(
+    creators: _CreatorIndex, tracked: _Tracked, delivery: _Delivery, index: int, entry: CreatorEntry
+) -> Creator:
+    """Return the creator a crawl lists at `index`, added or brought up to date."""
+    crawl: CrawlFile = delivery.file
+    where = f"$.top_creators[{index}].channel_name"
+    row = creators.by_channel.get(entry.channel_id) if entry.channel_id else None
+    if row is None:
+        named = creators.by_name.get(entry.name)
+        if named is not None and (entry.channel_id is None or named.channel_id is None):
+            row = named  # the same creator, now (or still) known without its channel id
+            row.channel_id = row.channel_id or entry.channel_id
+            creators.index(row)
+        elif named is not None:
+            raise _name_taken(crawl, where, entry, named)
+        else:
+            row = tracked.add(
+                Creator(
+                    channel_id=entry.channel_id,
+                    creator_name=entry.name,
+                    bio="",
+                    tagline="",
+                    specialty="",
+                    leaderboard_rank=None,
+                    full_data={},
+                )
+            )
+            creators.index(row)
+    names = row.full_data.get("names", [])
+    if entry.name not in names:
+        row.full_data = {**row.full_data, "names": sorted([*names, entry.name])}
+        creators.by_crawl_name.setdefault(entry.name, row)
+    seen = row.full_data.get("crawl", {}).get("collected_on", "")
+    collected_on = crawl.collected_on.isoformat()
+    if collected_on > seen or (collected_on == seen and delivery.current):
+        if row.creator_name != entry.name:
+            holder = creators.by_name.get(entry.name)
+            if holder is not None:
+                raise _name_taken(crawl, where, entry, holder)
+            creators.rename(row, entry.name)
+        row.full_data = {
+            **row.full_data,
+            "crawl": {
+                "collected_on": collected_on,
+                "channel_name": entry.name,
+                "total_views_week": entry.total_views_week,
+                "video_count": entry.video_count,
+            },
+        }
+    return row
+
+
+def _name_taken(
+    crawl: CrawlFile, where: str, entry: CreatorEntry, holder: Creator
+) -> ImportFileError:
+    return ImportFileError(
+        crawl.file,
+        where,
+        f"channel {entry.channel_id!r} is named {entry.name!r}, "
+        f"the name of another creator (channel {holder.channel_id!r})",
+    )
+
+
+def _apply_bios(week: _Week, creators: _CreatorIndex, summary: ImportSummary) -> None:
+    profiled: dict[int, str] = {}
+    for name, bio in week.bios.items():
+        row = creators.matching(bio.channel_id, name)
+        if row is None:
+            summary.skipped.append(f"creator profile {name!r}: no creator with its channel or name")
+            continue
+        if id(row) in profiled:
+            raise ImportFileError(
+                week.bios_file,
+                f"$.bios[{name!r}]",
+                f"describes the same creator as the profile {profiled[id(row)]!r}",
+            )
+        profiled[id(row)] = name
+        _set(row, bio=bio.bio, tagline=bio.tagline, specialty=bio.specialty)
+        row.full_data = {
+            **row.full_data,
+            "bio": {
+                "name": name,
+                "tagline": bio.tagline,
+                "bio": bio.bio,
+                "specialty": bio.specialty,
+                "channel_id": bio.channel_id,
+            },
+        }
+
+
+def _apply_rankings(
+    week: _Week, creators: _CreatorIndex, tracked: _Tracked, summary: ImportSummary
+) -> None:
+    ranked: dict[int, int] = {}  # id() of the creator's row: index of its leaderboard entry
+    for index, ranking in enumerate(week.rankings or []):
+        row = creators.matching(ranking.channel_id, ranking.name)
+        if row is None:
+            summary.skipped.append(
+                f"leaderboard entry {ranking.name!r}: no creator with its channel or name"
+            )
+            continue
+        if id(row) in ranked:
+            raise ImportFileError(
+                week.rankings_file,
+                f"$.leaderboard[{index}]",
+                f"ranks the same creator as $.leaderboard[{ranked[id(row)]}]",
+            )
+        ranked[id(row)] = index
+        row.leaderboard_rank = ranking.rank
+        row.full_data = {
+            **row.full_data,
+            "ranking": {
+                "name": ranking.name,
+                "rank": ranking.rank,
+                "appearances": ranking.appearances,
+                "channel_id": ranking.channel_id,
+            },
+        }
+    for row in tracked.existing:
+        if id(row) not in ranked and row.leaderboard_rank is not None:
+            row.leaderboard_rank = None
+            row.full_data = {key: value for key, value in row.full_data.items() if key != "ranking"}
+
+
+# --- topics -----------------------------------------------------------------------------------
+
+_TOPIC_FIELDS = (
+    "topic_name",
+    "description",
+    "engagement_score",
+    "creators_array",
+    "tags",
+    "full_data",
+    "mention_count",
+    "first_seen_week",
+    "last_seen_week",
+)
+_TOPIC_WEEK_FIELDS = ("rank", "engagement_score", "entry")
+
+
+def _write_topics(week: _Week, user, summary: ImportSummary) -> None:
+    deliveries = week.report_deliveries
+    slugs = {entry.slug for delivery in deliveries for entry in delivery.file.topics}
+    topics = {
+        row.topic_slug: row
+        for row in TrendingTopic.objects.filter(topic_slug__in=slugs).annotate(
+            weeks_seen=Count("weeks"),
+            first_week=Min("weeks__report__week_of"),
+            last_week=Max("weeks__report__week_of"),
+        )
+    }
+    tracked_topics = _Tracked(
+        TrendingTopic, key=["topic_slug"], fields=_TOPIC_FIELDS, rows=topics.values()
+    )
+    score_before = {slug: row.engagement_score for slug, row in topics.items()}
+    slug_of = {row.pk: slug for slug, row in topics.items()}
+    report_ids = [delivery.row.pk for delivery in deliveries]
+    weeks = {
+        (slug_of[row.topic_id], row.report_id): row
+        for row in TopicWeek.objects.filter(report__in=report_ids, topic__in=list(slug_of))
+    }
+    tracked_weeks = _Tracked(
+        TopicWeek, key=["topic", "report"], fields=_TOPIC_WEEK_FIELDS, rows=weeks.values()
+    )
+    seen = {slug: [row.weeks_seen, row.first_week, row.last_week] for slug, row in topics.items()}
+    latest: dict[str, TopicEntry] = {}
+    new_weeks: list[tuple[str, TopicWeek]] = []
+    for delivery in deliveries:
+        week_of = delivery.file.week_of
+        for entry in delivery.file.topics:
+            row = weeks.get((entry.slug, delivery.row.pk))
+            if row is None:
+                row = weeks[entry.slug, delivery.row.pk] = tracked_weeks.add(
+                    TopicWeek(report=delivery.row)
+                )
+                new_weeks.append((entry.slug, row))
+                count, first, last = seen.get(entry.slug, (0, None, None))
+                seen[entry.slug] = [count + 1, min(first or week_of, week_of), last]
+            elif not delivery.current:
+                continue
+            _set(row, rank=entry.rank, engagement_score=entry.score, entry=entry.entry)
+            last = seen[entry.slug][2]
+            if last is None or week_of >= last:
+                latest[entry.slug] = entry
+                seen[entry.slug][2] = week_of
+    for slug, entry in latest.items():
+        row = topics.get(slug) or tracked_topics.add(TrendingTopic(topic_slug=slug))
+        topics[slug] = row
+        _set(
+            row,
+            topic_name=entry.name,
+            description=entry.description,
+            engagement_score=entry.score,
+            creators_array=list(entry.mentioned_by),
+            tags=list(entry.tags),
+            full_data=entry.entry,
+        )
+    for slug, (count, first, last) in seen.items():
+        _set(topics[slug], mention_count=count, first_seen_week=first, last_seen_week=last)
+    _save_rows(tracked_topics, summary.counts["topics"])
+    for slug, row in new_weeks:
+        row.topic = topics[slug]
+    _save_rows(tracked_weeks, summary.counts["topic_weeks"])
+    week.topics = topics
+    summary.new_topics.extend(tracked_topics.new)
+    summary.topic_score_jumps.extend(
+        row
+        for slug, row in topics.items()
+        if slug in score_before and is_score_jump(score_before[slug], row.engagement_score)
+    )
+
+
+# --- videos -----------------------------------------------------------------------------------
+
+_VIDEO_FIELDS = (
+    "title",
+    "creator",
+    "description",
+    "published_at",
+    "views",
+    "likes",
+    "comments",
+    "duration_seconds",
+    "tags",
+    "comment_sentiment",
+    "relevance_score",
+    "engagement_score",
+    "thumbnail_url",
+    "full_data",
+)
+_VIDEO_WEEK_FIELDS = ("rank", "views", "likes", "comments", "engagement_score", "entry")
+
+
+def _write_videos(week: _Week, user, summary: ImportSummary) -> None:
+    deliveries = week.crawl_deliveries
+    creators = week.creators
+    reported = [(d, video) for d in week.report_deliveries for video in d.file.videos]
+    video_ids = {entry.video_id for delivery in deliveries for entry in delivery.file.videos}
+    video_ids |= {video.video_id for _, video in reported}
+    videos = {
+        row.video_id: row
+        for row in TopVideo.objects.filter(video_id__in=video_ids)
+        .select_related("creator")
+        .annotate(last_crawled_on=Max("weeks__crawl__collected_on"))
+    }
+    tracked_videos = _Tracked(
+        TopVideo, key=["video_id"], fields=_VIDEO_FIELDS, rows=videos.values()
+    )
+    video_id_of = {row.pk: video_id for video_id, row in videos.items()}
+    crawl_ids = [delivery.row.pk for delivery in deliveries]
+    weeks = {
+        (video_id_of[row.video_id], row.crawl_id): row
+        for row in VideoWeek.objects.filter(crawl__in=crawl_ids, video__in=list(video_id_of))
+    }
+    tracked_weeks = _Tracked(
+        VideoWeek, key=["video", "crawl"], fields=_VIDEO_WEEK_FIELDS, rows=weeks.values()
+    )
+    last_seen = {video_id: row.last_crawled_on for video_id, row in videos.items()}
+    latest: dict[str, tuple[VideoEntry, Creator]] = {}
+    new_weeks: list[tuple[str, VideoWeek]] = []
+    for position, delivery in enumerate(deliveries):
+        collected_on = delivery.file.collected_on
+        for entry in delivery.file.videos:
+            row = weeks.get((entry.video_id, delivery.row.pk))
+            if row is None:
+                row = weeks[entry.video_id, delivery.row.pk] = tracked_weeks.add(
+                    VideoWeek(crawl=delivery.row)
+                )
+                new_weeks.append((entry.video_id, row))
+            elif not delivery.current:
+                continue
+            _set(
+                row,
+                rank=entry.rank,
+                views=entry.views,
+                likes=entry.likes,
+                comments=entry.comments,
+                engagement_score=entry.score,
+                entry=entry.entry,
+            )
+            last = last_seen.get(entry.video_id)
+            if last is None or collected_on >= last:
+                creator = creators.of_crawl_creator[position, entry.channel_name]
+                latest[entry.video_id] = (entry, creator)
+                last_seen[entry.video_id] = collected_on
+        week.grid_videos |= {
+            entry.video_id for entry in delivery.file.videos[:GRID_VIDEOS_PER_CRAWL]
+        }
+    for video_id, (entry, creator) in latest.items():
+        row = videos.get(video_id) or tracked_videos.add(TopVideo(video_id=video_id))
+        videos[video_id] = row
+        _set(
+            row,
+            title=entry.title,
+            creator=creator,
+            description=entry.description,
+            published_at=entry.published_at,
+            views=entry.views,
+            likes=entry.likes,
+            comments=entry.comments,
+            duration_seconds=entry.duration_seconds,
+            tags=list(entry.tags),
+            comment_sentiment=entry.comment_sentiment,
+            relevance_score=entry.relevance_score,
+            engagement_score=entry.score,
+            thumbnail_url=entry.thumbnail_url,
+            full_data=entry.entry,
+        )
+    week.videos = videos
+    week.crawled_weeks = {video_id: day for video_id, day in last_seen.items() if day}
+    for delivery, video in reported:
+        _report_video(week, delivery, video, tracked_videos, summary)
+    _save_rows(tracked_videos, summary.counts["videos"])
+    for video_id, row in new_weeks:
+        row.video = videos[video_id]
+    _save_rows(tracked_weeks, summary.counts["video_weeks"])
+
+
+def _report_video(
+    week: _Week, delivery: _Delivery, video: ReportVideo, tracked: _Tracked, summary: ImportSummary
+) -> None:
+    """Store a video the report lists, when no crawl has and its creator is known."""
+    report: AnalysisReport = delivery.file
+    if video.video_id not in week.videos:
+        creator = week.creators.matching(None, video.creator_name)
+        if creator is None:
+            summary.skipped.append(
+                f"video {video.video_id} of the report of {report.week_of}: "
+                f"no crawl lists it and no creator is named {video.creator_name!r}"
+            )
+            return
+        most_views = max(listed.views for listed in report.videos)
+        week.videos[video.video_id] = tracked.add(
+            TopVideo(
+                video_id=video.video_id,
+                title=video.title,
+                creator=creator,
+                description="",
+                published_at=None,
+                views=video.views,
+                likes=0,
+                comments=0,
+                duration_seconds=None,
+                tags=[],
+                comment_sentiment=video.comment_sentiment,
+                relevance_score=None,
+                engagement_score=video_score_for_views(video.views, most_views),
+                thumbnail_url="",
+                full_data=video.entry,
+            )
+        )
+    week.reported_weeks[video.video_id] = report.week_of
+    week.grid_videos.add(video.video_id)
+
+
+# --- grid items -------------------------------------------------------------------------------
+
+
+def _write_grid_items(week: _Week, user, summary: ImportSummary) -> None:
+    wanted: dict[tuple[str, int], tuple[str, Decimal, dict]] = {}
+    for slug, topic in week.topics.items():
+        wanted[ContentType.TRENDING_TOPIC, topic.pk] = (
+            topic.topic_name,
+            topic.engagement_score,
+            {"tags": topic.tags, "week_of": topic.last_seen_week.isoformat(), "slug": slug},
+        )
+    creators = week.creators.by_id()
+    for video_id, video in week.videos.items():
+        creator = creators.get(video.creator_id) or video.creator
+        week_of = week.crawled_weeks.get(video_id) or week.reported_weeks.get(video_id)
+        wanted[ContentType.TOP_VIDEO, video.pk] = (
+            video.title,
+            video.engagement_score,
+            {
+                "tags": list(dict.fromkeys(filter(None, map(slugify, video.tags)))),
+                "week_of": week_of.isoformat() if week_of else None,
+                "video_id": video_id,
+                "thumbnail_url": video.thumbnail_url,
+                "creator": creator.creator_name,
+                "views": video.views,
+            },
+        )
+    topic_ids = [topic.pk for topic in week.topics.values()]
+    video_ids = [video.pk for video in week.videos.values()]
+    items = BentoGridItem.objects.filter(
+        Q(content_type=ContentType.TRENDING_TOPIC, content_id__in=topic_ids)
+        | Q(content_type=ContentType.TOP_VIDEO, content_id__in=video_ids)
+    )
+    tracked = _Tracked(
+        BentoGridItem,
+        key=["content_type", "content_id"],
+        fields=["base_score", "data"],
+        rows=items,
+        created_with=["content_title", "created_by"],
+    )
+    for item in tracked.existing:
+        _, base_score, data = wanted[item.content_type, item.content_id]
+        _set(item, base_score=base_score, data={**item.data, **data})
+    has_item = {(item.content_type, item.content_id) for item in tracked.existing}
+    candidates = [
+        (ContentType.TRENDING_TOPIC, week.topics[slug].pk) for slug in sorted(week.topics)
+    ]
+    candidates += [
+        (ContentType.TOP_VIDEO, week.videos[video_id].pk) for video_id in sorted(week.grid_videos)
+    ]
+    for content in candidates:
+        if content in has_item:
+            continue
+        has_item.add(content)
+        title, base_score, data = wanted[content]
+        tracked.add(
+            BentoGridItem(
+                content_type=content[0],
+                content_id=content[1],
+                content_title=title,
+                base_score=base_score,
+                data=data,
+                created_by=user,
+            )
+        )
+    _save_rows(tracked, summary.counts["grid_items"])
+
+
+_WRITE_STEPS: tuple[tuple[str, Callable[[_Week, Any, ImportSummary], None]], ...] = (
+    ("writing weekly reports and crawls", _write_weeks),
+    ("writing creators", _write_creators),
+    ("writing topics", _write_topics),
+    ("writing videos", _write_videos),
+    ("writing grid items", _write_grid_items),
+)
