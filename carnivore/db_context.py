@@ -124,7 +124,8 @@ def run_as(identity: Identity, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[Non
                 previous = cursor.fetchone()
         apply_identity(identity, using=using)
         yield
-        if previous is not None:
+        # A block marked for rollback is undone to its savepoint, identity included.
+        if previous is not None and not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute(_SET_IDENTITY, [previous[0], previous[1] or ""])
 

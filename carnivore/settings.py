@@ -42,16 +42,19 @@ else:
 
     _default_db = database_settings("carnivore")
 
+DATABASE_POOLER_TRANSACTION_MODE = env.bool("DATABASE_POOLER_TRANSACTION_MODE", default=False)
 _default_db.update(
     {
         "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
         "CONN_HEALTH_CHECKS": True,
-        # Behind PgBouncer/Supavisor in transaction mode a session outlives no transaction:
-        # no server-side cursors (they need a session). Django binds parameters client-side, so
-        # no prepared statements are used either way.
-        "DISABLE_SERVER_SIDE_CURSORS": env.bool("DATABASE_POOLER_TRANSACTION_MODE", default=False),
+        # Behind PgBouncer/Supavisor in transaction mode a session outlives no transaction: no
+        # server-side cursors and no prepared statements there. Straight to PostgreSQL, bind
+        # parameters server-side, so that psycopg prepares the statements a connection repeats
+        # and PostgreSQL plans them once.
+        "DISABLE_SERVER_SIDE_CURSORS": DATABASE_POOLER_TRANSACTION_MODE,
     }
 )
+_default_db.setdefault("OPTIONS", {})["server_side_binding"] = not DATABASE_POOLER_TRANSACTION_MODE
 _default_db.setdefault("TEST", {})
 DATABASES = {"default": _default_db}
 

@@ -11,7 +11,7 @@ import json
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -202,6 +202,7 @@ class EngagementCreateApi(APIView):
         try:
             recorded = engagement_record(events=events, user_id=user_id)
         except IntegrityError as exc:  # content removed, or a clock moved, since validation
+            transaction.set_rollback(True)  # the request's transaction is aborted: end it cleanly
             raise ValidationError(
                 {"non_field_errors": [str(exc.__cause__ or exc).splitlines()[0]]}
             ) from exc

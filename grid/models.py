@@ -192,10 +192,11 @@ class BentoGridItem(Timestamped):
             ),
         ]
         indexes = [
+            # The refresh reads who holds a position (active or not), the view the active ones.
             models.Index(
                 fields=["grid_position"],
-                condition=Q(is_active=True),
-                name="bento_grid_items_active_pos",
+                condition=Q(grid_position__isnull=False),
+                name="bento_grid_items_positioned",
             ),
         ]
         triggers = [
@@ -251,7 +252,10 @@ class RefreshTrigger(models.TextChoices):
 
 
 class GridRefreshRun(models.Model):
-    """One run of the grid refresh: when, how long, what moved, who was hero before and after."""
+    """One run of the grid refresh: when, how long, what moved, who was hero before and after.
+
+    `items_ranked` counts the active items holding a position after the run (100 at most).
+    """
 
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()

@@ -316,3 +316,16 @@ def test_public_sentiment_shows_counts_and_percents_only(client, topic):
     )
     assert client.get("/api/engagement/sentiment/?content_type=radio").status_code == 400
     assert client.get("/api/engagement/sentiment/?content_id=x").status_code == 400
+
+
+def test_content_gone_between_validation_and_insert_is_a_400_and_nothing_is_written(
+    client, topic, monkeypatch
+):
+    """If the content disappears after the API checked it, the database refuses the insert:
+    the caller gets a 400 and the request's transaction ends cleanly."""
+    monkeypatch.setattr("engagement.apis.engagement_missing_content", lambda pairs: set())
+    response = post(client, view_of(topic, content_id=topic.id + 10_000))
+    assert response.status_code == 400
+    assert "does not exist" in response.json()["non_field_errors"][0]
+    assert not ContentEngagement.objects.exists()
+    assert post(client, view_of(topic)).status_code == 201

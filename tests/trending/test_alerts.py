@@ -8,6 +8,7 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -147,3 +148,21 @@ def test_score_jump_means_more_than_twenty_percent(old, new, jump):
     from decimal import Decimal
 
     assert is_score_jump(Decimal(old), Decimal(new)) is jump
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_succeeds_and_queues_alerts_whatever_the_webhook_does(
+    settings, tmp_path, webhook
+):
+    """A hanging webhook neither blocks nor fails the import: the alert waits in the outbox."""
+    from trending.services import weekly_import
+
+    webhook.delay = 30  # would hang the import if it were called in it
+    sample = Path(__file__).resolve().parents[2] / "trending" / "sample_data"
+    started = time.monotonic()
+    summary = weekly_import(analyzed=[sample / "analyzed_content.json"])
+    assert time.monotonic() - started < 10
+    assert summary.new_topics
+    alerts = TrendingAlert.objects.filter(delivered_at=None)
+    assert alerts.count() == len(summary.new_topics)
+    assert {a.payload["topic_name"] for a in alerts} == {t.topic_name for t in summary.new_topics}

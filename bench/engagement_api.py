@@ -1,0 +1,119 @@
+"""Benchmark engagement capture through the API (SPEC section 10), next to raw SQL in the same run.
+
+- POST /api/engagement/ with one event at 200 requests/s (target p99 <= 20 ms);
+- POST /api/engagement/ with batches of 500 events, as fast as 2 clients go (target >= 5,000
+  events/s);
+- raw SQL: the API's own INSERT statement for the same single event and 500-event batch, sent
+  with pgbench (triggers and all), for the ratio.
+
+Anonymous writes are throttled per client address in production (ENGAGEMENT_ANON_RATE); the
+benchmark's one address gets a limit it cannot reach.
+
+    .venv/bin/python bench/engagement_api.py [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import psycopg
+from harness import fresh_database, machine_line, pgbench
+from http_load import gunicorn, wrk
+
+
+def events(topic_ids: list[int], count: int) -> list[dict]:
+    kinds = ["view", "view", "view", "click", "share", "bookmark"]
+    return [
+        {
+            "content_type": "trending_topic",
+            "content_id": topic_ids[n % len(topic_ids)],
+            "interaction_type": kinds[n % len(kinds)],
+        }
+        for n in range(count)
+    ]
+
+
+def quoted(value) -> str:
+    """A JSON value as an SQL string literal, for a pgbench variable (JSON here has no quote)."""
+    return "'" + json.dumps(value) + "'"
+
+
+# The statement engagement.services.engagement_record sends, with pgbench variables.
+RAW_INSERT = """
+INSERT INTO content_engagement (content_type, content_id, user_id, interaction_type, sentiment,
+    sentiment_score, comment_text, metadata, event_uuid, created_at)
+SELECT e.content_type, e.content_id, NULL, e.interaction_type, e.sentiment, e.sentiment_score,
+       e.comment_text, coalesce(e.metadata, '{}'::jsonb), e.event_uuid, coalesce(e.created_at, now())
+FROM jsonb_to_recordset(:payload::jsonb) AS e (content_type varchar, content_id bigint,
+    interaction_type varchar, sentiment varchar, sentiment_score numeric, comment_text text,
+    metadata jsonb, event_uuid uuid, created_at timestamptz);
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--rate", type=float, default=200)
+    args = parser.parse_args()
+
+    with (
+        fresh_database("bench_engagement") as server,
+        psycopg.connect(server.conninfo(), autocommit=True) as raw,
+    ):
+        raw.execute(
+            "INSERT INTO trending_topics (topic_slug, topic_name, engagement_score)"
+            " SELECT 'topic-' || n, 'Topic ' || n, 50 FROM generate_series(1, 20) AS n"
+        )
+        topic_ids = [row[0] for row in raw.execute("SELECT id FROM trending_topics ORDER BY id")]
+        single, batch = events(topic_ids[:1], 1)[0], {"events": events(topic_ids, 500)}
+        print(machine_line(server))
+
+        print("\nraw SQL (pgbench, the API's INSERT, triggers included):")
+        raw_single = pgbench(
+            server, RAW_INSERT, seconds=args.seconds // 2, variables={"payload": quoted([single])}
+        )
+        print(
+            f"  single event      median {raw_single.median_ms:6.2f} ms   p99 {raw_single.percentile_ms(99):6.2f} ms"
+        )
+        raw_batch = pgbench(
+            server,
+            RAW_INSERT,
+            seconds=args.seconds // 2,
+            clients=2,
+            variables={"payload": quoted(batch["events"])},
+        )
+        print(
+            f"  500-event batch   median {raw_batch.median_ms:6.2f} ms   {raw_batch.tps * 500:8.0f} events/s (2 clients)"
+        )
+
+        with gunicorn(server, extra_env={"ENGAGEMENT_ANON_RATE": "10000000/min"}) as url:
+            print(f"\nHTTP through gunicorn (2 sync workers), {args.seconds} s each:")
+            one = wrk(
+                f"{url}/api/engagement/",
+                rate=args.rate,
+                seconds=args.seconds,
+                method="POST",
+                body=single,
+            )
+            print(f"  single event at {args.rate:.0f}/s: {one.line()}   target p99 <= 20 ms")
+            many = wrk(
+                f"{url}/api/engagement/",
+                rate=1000,
+                seconds=args.seconds,
+                method="POST",
+                body=batch,
+                connections=2,
+            )
+            print(f"  500-event batches, 2 clients: {many.line()}")
+            print(
+                f"  = {many.requests_per_second * 500:8.0f} events/s   target >= 5,000; raw SQL "
+                f"{raw_batch.tps * 500:.0f} events/s ({many.requests_per_second / raw_batch.tps:.2f} x)"
+            )
+        stored = raw.execute("SELECT count(*) FROM content_engagement").fetchone()[0]
+        drift = raw.execute("SELECT count(*) FROM engagement_score_drift()").fetchone()[0]
+        print(f"\n{stored:,} events stored; score drift after the run: {drift}")
+
+
+if __name__ == "__main__":
+    main()
