@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -131,6 +131,36 @@ def run_as(identity: Identity, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[Non
 
 
 _request_identity: ContextVar[Identity | None] = ContextVar("request_identity", default=None)
+_read_alias: ContextVar[str] = ContextVar("read_alias", default=DEFAULT_DB_ALIAS)
+REPLICA_DB_ALIAS = "replica"
+
+
+def read_alias() -> str:
+    """The database a read may use: the replica during a GET or HEAD request when one is
+    configured (DATABASE_REPLICA_URL), the primary otherwise."""
+    return _read_alias.get()
+
+
+def read_connection():
+    """The connection for a raw read (see `read_alias`)."""
+    return connections[read_alias()]
+
+
+class ReadReplicaRouter:
+    """Database router: model reads of safe requests go to the replica, everything else to the
+    primary. Both run under the request's identity (RequestIdentityMiddleware)."""
+
+    def db_for_read(self, model, **hints) -> str:
+        return read_alias()
+
+    def db_for_write(self, model, **hints) -> str:
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1, obj2, **hints) -> bool:
+        return True
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints) -> bool:
+        return db == DEFAULT_DB_ALIAS
 
 
 class _IdentityBeforeFirstQuery:
@@ -172,20 +202,27 @@ class RequestIdentityMiddleware:
             return failure
         identity = identity_for_user(request.user)
         request.db_identity = identity
-        connection = connections[DEFAULT_DB_ALIAS]
-        token = _request_identity.set(identity)
+        aliases = [DEFAULT_DB_ALIAS]
+        if request.method in ("GET", "HEAD") and settings.READ_REPLICA:
+            aliases.append(REPLICA_DB_ALIAS)  # reads of a safe request go to the replica
+        identity_token = _request_identity.set(identity)
+        alias_token = _read_alias.set(aliases[-1])
         try:
-            if connection.in_atomic_block:
-                # Only under a test's transaction: switch now, and switch back afterwards.
-                with run_as(identity):
-                    return self.get_response(request)
-            with (
-                transaction.atomic(),
-                connection.execute_wrapper(_IdentityBeforeFirstQuery(identity)),
-            ):
+            with ExitStack() as stack:
+                for alias in aliases:
+                    connection = connections[alias]
+                    if connection.in_atomic_block:
+                        # Only under a test's transaction: switch now, and back afterwards.
+                        stack.enter_context(run_as(identity, using=alias))
+                    else:
+                        stack.enter_context(transaction.atomic(using=alias))
+                        stack.enter_context(
+                            connection.execute_wrapper(_IdentityBeforeFirstQuery(identity))
+                        )
                 return self.get_response(request)
         finally:
-            _request_identity.reset(token)
+            _read_alias.reset(alias_token)
+            _request_identity.reset(identity_token)
 
     def authenticate_header(self, request) -> JsonResponse | None:
         """Authenticate from the Authorization header, if any; return a 401 when it is bad."""

@@ -58,6 +58,24 @@ _default_db.setdefault("OPTIONS", {})["server_side_binding"] = not DATABASE_POOL
 _default_db.setdefault("TEST", {})
 DATABASES = {"default": _default_db}
 
+# An optional read replica: GET and HEAD requests read from it (carnivore.db_context).
+READ_REPLICA = bool(env.str("DATABASE_REPLICA_URL", default=""))
+if READ_REPLICA:
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        **{
+            key: _default_db[key]
+            for key in (
+                "CONN_MAX_AGE",
+                "CONN_HEALTH_CHECKS",
+                "DISABLE_SERVER_SIDE_CURSORS",
+                "OPTIONS",
+            )
+        },
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["carnivore.db_context.ReadReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "carnivore.User"
 

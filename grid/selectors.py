@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import connection
+
+from carnivore.db_context import read_connection
 
 HOMEPAGE_CACHE_KEY = "homepage_grid:v1"
 # Without Redis every web process has its own cache, which a refresh elsewhere cannot clear:
@@ -57,7 +58,7 @@ def _number(value):
 
 def grid_homepage_from_database() -> Homepage:
     """Read `homepage_grid` (by slot) and serialise it, with an ETag of its items."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(_HOMEPAGE_COLUMNS)} FROM homepage_grid ORDER BY slot")
         rows = cursor.fetchall()
     items = []
@@ -123,7 +124,7 @@ def interest_tags_of(user) -> set[str]:
     """The reader's active interest tags (read under their own role: only their row)."""
     if not user.is_authenticated:
         return set()
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT interest_tags FROM user_interests WHERE user_id = %s AND is_active", [user.pk]
         )

@@ -1,0 +1,74 @@
+"""With DATABASE_REPLICA_URL, GET requests read from the replica under the caller's identity;
+writes go to the primary. Tested with a second connection alias to the same database."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connections, router
+
+from carnivore.db_context import REPLICA_DB_ALIAS, ReadReplicaRouter
+from tests import factories as f
+from tests.conftest import statements_sent
+
+
+# A second alias to the test database, known before the test database is set up (Django's test
+# MIRROR): a replica as far as the application can tell.
+connections.settings.setdefault(
+    REPLICA_DB_ALIAS, {**connections.settings["default"], "TEST": {"MIRROR": "default"}}
+)
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", REPLICA_DB_ALIAS])
+
+
+@pytest.fixture
+def replica(settings, monkeypatch):
+    """Configure the replica the way DATABASE_REPLICA_URL does: the flag and the router."""
+    settings.READ_REPLICA = True
+    monkeypatch.setattr(router, "routers", [ReadReplicaRouter()])
+    yield connections[REPLICA_DB_ALIAS]
+    connections[REPLICA_DB_ALIAS].close()
+
+
+def test_get_requests_read_from_the_replica_under_the_callers_identity(client, replica):
+    shown, hidden = (
+        f.make_topic(topic_slug="shown"),
+        f.make_topic(topic_slug="hidden", is_active=False),
+    )
+    report = f.make_report()
+    f.make_topic_week(topic=shown, report=report, rank=1)
+    f.make_topic_week(topic=hidden, report=report, rank=2)
+    primary = connections["default"]
+    with statements_sent() as on_primary:
+        with replica.execute_wrapper(
+            lambda execute, sql, params, many, context: (
+                on_replica.append(sql),
+                execute(sql, params, many, context),
+            )[1]
+        ):
+            on_replica: list[str] = []
+            body = client.get("/api/trending/").json()
+    assert [t["topic"]["topic_slug"] for t in body["topics"]] == [
+        "shown"
+    ]  # RLS held on the replica
+    assert on_replica and not on_primary
+    with replica.cursor() as cursor:
+        cursor.execute("SELECT current_user = session_user")
+        assert cursor.fetchone() == (True,)  # no identity left behind on the replica
+    assert primary.connection is not replica.connection
+
+
+def test_writes_go_to_the_primary(client, replica):
+    topic = f.make_topic()
+    replica_statements: list[str] = []
+    with replica.execute_wrapper(
+        lambda execute, sql, params, many, context: (
+            replica_statements.append(sql),
+            execute(sql, params, many, context),
+        )[1]
+    ):
+        response = client.post(
+            "/api/engagement/",
+            {"content_type": "trending_topic", "content_id": topic.id, "interaction_type": "view"},
+            content_type="application/json",
+        )
+    assert response.status_code == 201
+    assert replica_statements == []
