@@ -79,7 +79,10 @@ def engagement_drop_record(*, reason: DropReason, user_agent: str, event_count: 
         )
 
 
-def engagement_partitions_ensure(*, months_ahead: int = 2) -> list[str]:
+PARTITION_MONTHS_AHEAD = 2  # months after this one kept ready by the daily job and `up`
+
+
+def engagement_partitions_ensure(*, months_ahead: int = PARTITION_MONTHS_AHEAD) -> list[str]:
     """Create the monthly partitions of content_engagement from this month to `months_ahead`.
 
     Idempotent: returns the names of the partitions it created, an empty list when all exist.

@@ -7,4 +7,4 @@ from engagement.services import engagement_partitions_ensure
 @single_flight("ensure_partitions")
 def ensure_partitions():
     """The daily partition maintenance: this month and the next two exist."""
-    return engagement_partitions_ensure(months_ahead=2)
+    return engagement_partitions_ensure()

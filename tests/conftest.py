@@ -13,10 +13,11 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from psycopg import sql
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.supabase.plugin"]
 
 
 def database_url(settings_dict: dict, dbname: str) -> str:
@@ -62,8 +63,8 @@ def scratch_database(django_db_blocker) -> Iterator[str]:
 
 
 @contextmanager
-def statements_sent() -> Iterator[list[str]]:
-    """Collect the SQL statements really sent on the default connection.
+def statements_sent(using: str = "default") -> Iterator[list[str]]:
+    """Collect the SQL statements really sent on a connection (the default one unless named).
 
     (Django's query log also lists BEGIN and COMMIT for atomic blocks, which psycopg sends only
     when a statement ran; counting at execution avoids that.)
@@ -74,7 +75,7 @@ def statements_sent() -> Iterator[list[str]]:
         sent.append(sql)
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(record):
+    with connections[using].execute_wrapper(record):
         yield sent
 
 

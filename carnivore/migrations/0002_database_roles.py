@@ -31,7 +31,22 @@ BEGIN
 END
 $$;
 -- The connecting user switches to these roles with SET LOCAL ROLE for every request and job.
-GRANT anon, authenticated, service_role TO CURRENT_USER;
+-- Granted only where it may not switch yet: from PostgreSQL 16 granting a membership takes the
+-- ADMIN option, which a non-superuser owner that is already a member (Supabase's `postgres`)
+-- does not hold; switching takes the SET option there, mere membership before.
+DO $$
+DECLARE
+    api_role text;
+BEGIN
+    FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
+        IF NOT pg_has_role(current_user, api_role,
+                           CASE WHEN current_setting('server_version_num')::integer >= 160000
+                                THEN 'SET' ELSE 'MEMBER' END) THEN
+            EXECUTE format('GRANT %I TO CURRENT_USER', api_role);
+        END IF;
+    END LOOP;
+END
+$$;
 """
 
 CREATE_AUTH_FUNCTIONS = """

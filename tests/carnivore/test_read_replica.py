@@ -10,7 +10,6 @@ from carnivore.db_context import REPLICA_DB_ALIAS, ReadReplicaRouter
 from tests import factories as f
 from tests.conftest import statements_sent
 
-
 # A second alias to the test database, known before the test database is set up (Django's test
 # MIRROR): a replica as far as the application can tell.
 connections.settings.setdefault(
@@ -37,18 +36,9 @@ def test_get_requests_read_from_the_replica_under_the_callers_identity(client, r
     f.make_topic_week(topic=shown, report=report, rank=1)
     f.make_topic_week(topic=hidden, report=report, rank=2)
     primary = connections["default"]
-    with statements_sent() as on_primary:
-        with replica.execute_wrapper(
-            lambda execute, sql, params, many, context: (
-                on_replica.append(sql),
-                execute(sql, params, many, context),
-            )[1]
-        ):
-            on_replica: list[str] = []
-            body = client.get("/api/trending/").json()
-    assert [t["topic"]["topic_slug"] for t in body["topics"]] == [
-        "shown"
-    ]  # RLS held on the replica
+    with statements_sent() as on_primary, statements_sent(REPLICA_DB_ALIAS) as on_replica:
+        body = client.get("/api/trending/").json()
+    assert [t["topic"]["topic_slug"] for t in body["topics"]] == ["shown"]  # RLS on the replica
     assert on_replica and not on_primary
     with replica.cursor() as cursor:
         cursor.execute("SELECT current_user = session_user")
@@ -58,17 +48,11 @@ def test_get_requests_read_from_the_replica_under_the_callers_identity(client, r
 
 def test_writes_go_to_the_primary(client, replica):
     topic = f.make_topic()
-    replica_statements: list[str] = []
-    with replica.execute_wrapper(
-        lambda execute, sql, params, many, context: (
-            replica_statements.append(sql),
-            execute(sql, params, many, context),
-        )[1]
-    ):
+    with statements_sent(REPLICA_DB_ALIAS) as on_replica:
         response = client.post(
             "/api/engagement/",
             {"content_type": "trending_topic", "content_id": topic.id, "interaction_type": "view"},
             content_type="application/json",
         )
     assert response.status_code == 201
-    assert replica_statements == []
+    assert on_replica == []

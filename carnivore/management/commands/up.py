@@ -50,7 +50,7 @@ class Command(BaseCommand):
     ):
         self.step("Migrating the database")
         call_command("migrate", interactive=False, verbosity=0)
-        created = engagement_partitions_ensure(months_ahead=2)
+        created = engagement_partitions_ensure()
         self.step(f"Engagement partitions ready ({len(created)} created)")
         for username, _, _ in DEMO_ACCOUNTS:
             self.ensure_demo_account(username)

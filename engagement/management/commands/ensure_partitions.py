@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from engagement.services import engagement_partitions_ensure
+from engagement.services import PARTITION_MONTHS_AHEAD, engagement_partitions_ensure
 
 
 class Command(BaseCommand):
@@ -14,8 +14,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--months-ahead",
             type=int,
-            default=2,
-            help="months after this one to prepare (default 2)",
+            default=PARTITION_MONTHS_AHEAD,
+            help=f"months after this one to prepare (default {PARTITION_MONTHS_AHEAD})",
         )
 
     def handle(self, *args, months_ahead: int, **options):

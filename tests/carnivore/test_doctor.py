@@ -1,0 +1,277 @@
+"""`manage.py doctor`: a healthy deployment passes every check; each kind of damage is named by
+exactly the check responsible for it, and the others still pass."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pgtrigger
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from django_q.models import Schedule
+from psycopg import sql
+
+from carnivore.db_context import ANONYMOUS, run_as
+from carnivore.doctor import (
+    GRANTS,
+    HOMEPAGE_GRID,
+    MIGRATIONS,
+    PARTITIONS,
+    ROLES,
+    ROW_LEVEL_SECURITY,
+    SCHEDULES,
+    SCORE_DRIFT,
+    TRIGGERS,
+    CheckResult,
+    application_tables,
+    doctor_checks,
+    framework_tables,
+)
+from carnivore.jobs import schedules_register
+from engagement.services import EventInput, engagement_record
+from grid.models import BentoGridItem, RefreshTrigger
+from grid.services import grid_refresh
+from tests import factories as f
+
+EVERY_CHECK = [
+    MIGRATIONS,
+    ROLES,
+    GRANTS,
+    ROW_LEVEL_SECURITY,
+    TRIGGERS,
+    PARTITIONS,
+    HOMEPAGE_GRID,
+    SCORE_DRIFT,
+    SCHEDULES,
+]
+
+
+@pytest.fixture
+def healthy(db) -> None:
+    """A deployment in order: content readers engaged with, the jobs scheduled, a refresh."""
+    topics = [f.make_topic() for _ in range(3)]
+    events = [
+        EventInput("trending_topic", topic.id, interaction)
+        for topic in topics
+        for interaction in ("view", "view", "share", "bookmark")
+    ]
+    with run_as(ANONYMOUS):
+        engagement_record(events=events, user_id=None)
+    schedules_register()
+    grid_refresh(trigger=RefreshTrigger.COMMAND)
+
+
+def failures(results: list[CheckResult]) -> dict[str, str]:
+    """Return the failed checks' details by check name."""
+    return {result.name: result.detail for result in results if not result.ok}
+
+
+def execute(statement: str | sql.Composable) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+
+
+def month_ahead(months: int) -> str:
+    """Return the `YYYY_MM` of the month `months` after this one (UTC)."""
+    now = timezone.now().astimezone(UTC)
+    index = now.year * 12 + now.month - 1 + months
+    return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC).strftime("%Y_%m")
+
+
+def trigger_pgid(uri: str) -> str:
+    ((model, trigger),) = pgtrigger.registered(uri)
+    return trigger.get_pgid(model)
+
+
+def test_a_healthy_deployment_passes_every_check(healthy):
+    """Every check runs, in order, and passes."""
+    results = doctor_checks()
+    assert [result.name for result in results] == EVERY_CHECK
+    assert failures(results) == {}
+
+
+def test_the_tables_come_from_the_models():
+    """The application tables are our apps' managed models; Django's are everyone else's."""
+    assert {"bento_grid_items", "content_engagement", "audit_log", "engagement_rollups"} <= set(
+        application_tables()
+    )
+    assert "engagement_sentiment_7d" not in application_tables()  # a view, not managed
+    assert set(framework_tables()) == {
+        "carnivore_user",
+        "carnivore_user_groups",
+        "carnivore_user_user_permissions",
+        "auth_group",
+        "auth_group_permissions",
+        "auth_permission",
+        "django_admin_log",
+        "authtoken_token",
+        "django_migrations",
+        "django_q_ormq",
+        "django_q_schedule",
+        "django_q_task",
+    }
+
+
+# damage (SQL run by the test's superuser, or a function doing it) -> the one check that must
+# fail, and what its detail must say. All of it is undone with the test's transaction.
+DAMAGE = [
+    pytest.param(
+        "DROP POLICY engagement_event_keys_kept_by_triggers ON engagement_event_keys",
+        ROW_LEVEL_SECURITY,
+        "engagement_event_keys: no policy",
+        id="policy dropped",
+    ),
+    pytest.param(
+        "ALTER TABLE trending_topics DISABLE ROW LEVEL SECURITY",
+        ROW_LEVEL_SECURITY,
+        "trending_topics: row-level security is disabled",
+        id="rls disabled",
+    ),
+    pytest.param(
+        "ALTER TABLE audit_log NO FORCE ROW LEVEL SECURITY",
+        ROW_LEVEL_SECURITY,
+        "audit_log: row-level security is not forced",
+        id="rls not forced",
+    ),
+    pytest.param(
+        "GRANT SELECT ON content_engagement_default TO anon",
+        ROW_LEVEL_SECURITY,
+        "partition content_engagement_default: anon may use it directly",
+        id="partition granted",
+    ),
+    pytest.param(
+        lambda: execute(
+            sql.SQL("DROP TRIGGER {} ON audit_log").format(
+                sql.Identifier(trigger_pgid("audit.AuditLog:append_only"))
+            )
+        ),
+        TRIGGERS,
+        "audit.AuditLog:append_only: UNINSTALLED",
+        id="trigger dropped",
+    ),
+    pytest.param(
+        lambda: execute(
+            sql.SQL("COMMENT ON TRIGGER {} ON content_engagement IS 'edited by hand'").format(
+                sql.Identifier(trigger_pgid("engagement.ContentEngagement:score_inserted_events"))
+            )
+        ),
+        TRIGGERS,
+        "engagement.ContentEngagement:score_inserted_events: OUTDATED",
+        id="trigger outdated",
+    ),
+    pytest.param(
+        lambda: execute(
+            sql.SQL("ALTER TABLE audit_log DISABLE TRIGGER {}").format(
+                sql.Identifier(trigger_pgid("audit.AuditLog:append_only"))
+            )
+        ),
+        TRIGGERS,
+        "audit.AuditLog:append_only: disabled",
+        id="trigger disabled",
+    ),
+    pytest.param(
+        lambda: execute(
+            sql.SQL("ALTER TABLE content_engagement DETACH PARTITION {}").format(
+                sql.Identifier(f"content_engagement_{month_ahead(2)}")
+            )
+        ),
+        PARTITIONS,
+        f"missing content_engagement_{month_ahead(2)}",
+        id="future partition detached",
+    ),
+    pytest.param(
+        "REFRESH MATERIALIZED VIEW homepage_grid WITH NO DATA",
+        HOMEPAGE_GRID,
+        "never refreshed",
+        id="view never refreshed",
+    ),
+    pytest.param(
+        "UPDATE bento_grid_items SET view_count = view_count + 1"
+        " WHERE id = (SELECT min(id) FROM bento_grid_items)",
+        SCORE_DRIFT,
+        "view_count:",
+        id="grid item tampered",
+    ),
+    pytest.param(
+        lambda: Schedule.objects.filter(name="import_weekly").delete(),
+        SCHEDULES,
+        "missing or changed: import_weekly",
+        id="schedule missing",
+    ),
+    pytest.param(
+        "GRANT SELECT ON carnivore_user TO anon",
+        GRANTS,
+        "anon has SELECT on carnivore_user",
+        id="stray grant",
+    ),
+    pytest.param(
+        "GRANT UPDATE (record_id) ON audit_log TO authenticated",
+        GRANTS,
+        "authenticated has UPDATE on audit_log",
+        id="audit log updatable",
+    ),
+    pytest.param(
+        "ALTER ROLE anon BYPASSRLS",
+        ROLES,
+        "anon bypasses row-level security",
+        id="anon bypasses rls",
+    ),
+]
+
+
+@pytest.mark.parametrize(("damage", "check", "detail"), DAMAGE)
+def test_damage_is_named_by_its_check_alone(healthy, damage, check, detail):
+    """After the damage exactly one check fails, saying what is wrong."""
+    if callable(damage):
+        damage()
+    else:
+        execute(damage)
+    failed = failures(doctor_checks())
+    assert list(failed) == [check]
+    assert detail in failed[check]
+
+
+def test_a_service_role_bypassing_rls_passes_as_on_supabase(healthy):
+    """Supabase's service_role has BYPASSRLS: the roles check accepts it (anon's is tested
+    above)."""
+    execute("ALTER ROLE service_role BYPASSRLS")
+    assert failures(doctor_checks()) == {}
+
+
+def test_a_stale_homepage_grid_is_named(healthy):
+    """A refresh longer ago than allowed fails homepage_grid alone.
+
+    (The refresh ran moments ago, in this test's transaction: any positive age is too old for a
+    limit of one microsecond.)
+    """
+    failed = failures(doctor_checks(grid_max_age=timedelta(microseconds=1)))
+    assert list(failed) == [HOMEPAGE_GRID]
+    assert failed[HOMEPAGE_GRID].startswith("stale: refreshed")
+
+
+def test_an_empty_homepage_grid_is_named(healthy):
+    """A refresh that found no active item leaves the homepage empty: homepage_grid fails."""
+    BentoGridItem.objects.update(is_active=False)
+    grid_refresh(trigger=RefreshTrigger.COMMAND)
+    failed = failures(doctor_checks())
+    assert list(failed) == [HOMEPAGE_GRID]
+    assert failed[HOMEPAGE_GRID].startswith("empty")
+
+
+def test_the_command_prints_the_table_and_exits_1_on_a_failure(healthy):
+    """`manage.py doctor` prints one row per check; a failure makes it exit with status 1."""
+    out = io.StringIO()
+    call_command("doctor", stdout=out)
+    assert all(name in out.getvalue() for name in EVERY_CHECK)
+    assert f"all {len(EVERY_CHECK)} checks passed" in out.getvalue()
+
+    Schedule.objects.all().delete()
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_status:
+        call_command("doctor", stdout=out)
+    assert exit_status.value.code == 1
+    assert "FAIL" in out.getvalue()
+    assert f"1 of {len(EVERY_CHECK)} checks failed: schedules" in out.getvalue()

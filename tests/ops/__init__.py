@@ -1,0 +1,1 @@
+"""Tests of operating the deployment: backups and restores."""
