@@ -7,6 +7,7 @@ that read or write them do so as the connecting role, and only superusers manage
 """
 
 from django.contrib import admin
+from django.urls import path
 
 from carnivore.db_context import connecting_role
 
@@ -22,6 +23,13 @@ class CarnivoreAdminSite(admin.AdminSite):
     site_header = "Carnivore Weekly back office"
     site_title = "Carnivore Weekly"
     index_title = "Back office"
+    index_template = "admin/back_office_index.html"
+
+    def get_urls(self):
+        from carnivore.dashboard import dashboard_view
+
+        dashboard = path("dashboard/", self.admin_view(dashboard_view), name="dashboard")
+        return [dashboard, *super().get_urls()]
 
     def index(self, request, extra_context=None):
         # The index lists the user's recent actions from Django's change log.

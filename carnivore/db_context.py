@@ -16,6 +16,7 @@ back out for the few framework reads that happen inside a request (login, permis
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -27,12 +28,20 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    InterfaceError,
+    OperationalError,
+    connections,
+    transaction,
+)
 from django.http import JsonResponse
 from psycopg import sql
 from psycopg.pq import TransactionStatus
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
+
+logger = logging.getLogger(__name__)
 
 ANON = "anon"
 AUTHENTICATED = "authenticated"
@@ -131,8 +140,12 @@ def run_as(identity: Identity, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[Non
 
 
 _request_identity: ContextVar[Identity | None] = ContextVar("request_identity", default=None)
+_stepped_out: ContextVar[bool] = ContextVar("stepped_out", default=False)
 _read_alias: ContextVar[str] = ContextVar("read_alias", default=DEFAULT_DB_ALIAS)
 REPLICA_DB_ALIAS = "replica"
+# The apps whose tables hold the application's data, behind row-level security; every other
+# app's tables are Django's own, which only the connecting role may read.
+APPLICATION_APPS = ("audit", "trending", "grid", "engagement")
 
 
 def read_alias() -> str:
@@ -151,7 +164,9 @@ class ReadReplicaRouter:
     primary. Both run under the request's identity (RequestIdentityMiddleware)."""
 
     def db_for_read(self, model, **hints) -> str:
-        return read_alias()
+        if model._meta.app_label in APPLICATION_APPS:
+            return read_alias()
+        return DEFAULT_DB_ALIAS  # Django's own tables: read as the connecting role (primary)
 
     def db_for_write(self, model, **hints) -> str:
         return DEFAULT_DB_ALIAS
@@ -185,18 +200,52 @@ class _IdentityBeforeFirstQuery:
         return execute(sql, params, many, context)
 
 
+# What a request gets when PostgreSQL cannot be reached, is restarting, or dropped the
+# connection mid-request (psycopg's OperationalError; Django's InterfaceError for a connection
+# it already knows to be closed). Nothing was committed unless the COMMIT itself was cut off,
+# which is why clients resend with the same `event_uuid`: a retry is then stored once.
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_UNAVAILABLE_DETAIL = "The database is unavailable; try again."
+DATABASE_UNAVAILABLE_RETRY_SECONDS = 1
+
+
+def database_unavailable(request, exc: Exception) -> JsonResponse:
+    """Answer 503 with a JSON `detail` and Retry-After, logging the cause in one line."""
+    logger.warning("database unavailable for %s %s: %s", request.method, request.path, exc)
+    response = JsonResponse({"detail": DATABASE_UNAVAILABLE_DETAIL}, status=503)
+    response["Retry-After"] = str(DATABASE_UNAVAILABLE_RETRY_SECONDS)
+    return response
+
+
 class RequestIdentityMiddleware:
     """Run each request in one transaction under the caller's role and claims.
 
     Authenticates first, as the connecting role: the session user (Django's middleware), a DRF
     token (`Authorization: Token <key>`) or, when SUPABASE_JWT_SECRET is set, a Supabase JWT
     (`Authorization: Bearer <jwt>`) naming a user by id. A bad token is answered 401 at once.
+    A database that cannot be reached is answered 503 (`database_unavailable`), never a 500
+    page: Django's own handler would otherwise turn the error into HTML.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        try:
+            return self.respond(request)
+        except DATABASE_UNAVAILABLE_ERRORS as exc:  # connecting, authenticating, committing
+            return database_unavailable(request, exc)
+
+    def process_exception(self, request, exception):
+        """A view lost the database: roll its transaction back and answer 503."""
+        if not isinstance(exception, DATABASE_UNAVAILABLE_ERRORS):
+            return None
+        for alias in connections:
+            if connections[alias].in_atomic_block:
+                transaction.set_rollback(True, using=alias)  # no COMMIT on a lost connection
+        return database_unavailable(request, exception)
+
+    def respond(self, request):
         failure = self.authenticate_header(request)
         if failure is not None:
             return failure
@@ -301,14 +350,18 @@ def connecting_role(*, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """
     identity = _request_identity.get()
     connection = connections[using]
-    if identity is None or not connection.in_atomic_block:
+    # Nested (a permission check inside an admin page already run as the connecting role):
+    # the outer block switches back when it ends, not this one.
+    if identity is None or not connection.in_atomic_block or _stepped_out.get():
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute(_SET_IDENTITY, ["none", ""])
+    token = _stepped_out.set(True)
     try:
         yield
     finally:
+        _stepped_out.reset(token)
         status = connection.connection.info.transaction_status
         if status != TransactionStatus.INERROR:  # a failed transaction rolls back anyway
             with connection.cursor() as cursor:

@@ -38,14 +38,20 @@ from django.utils import timezone
 from pgtrigger.core import INSTALLED
 
 from audit.models import AuditLog
-from carnivore.db_context import ANON, AUTHENTICATED, SERVICE, SERVICE_ROLE, Identity, run_as
+from carnivore.db_context import (
+    ANON,
+    APPLICATION_APPS,
+    AUTHENTICATED,
+    SERVICE,
+    SERVICE_ROLE,
+    Identity,
+    run_as,
+)
 from carnivore.jobs import schedules_missing
 from engagement.models import ContentEngagement
 from engagement.selectors import engagement_partitions, engagement_score_drift
 from engagement.services import PARTITION_MONTHS_AHEAD
 
-# The apps whose tables hold the application's data; every other app's are Django's own.
-APPLICATION_APPS = ("audit", "trending", "grid", "engagement")
 API_ROLES = (ANON, AUTHENTICATED, SERVICE_ROLE)
 HOMEPAGE_GRID = "homepage_grid"
 GRID_MAX_AGE = timedelta(hours=2)  # the refresh runs hourly: one missed run is tolerated

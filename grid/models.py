@@ -152,6 +152,7 @@ class BentoGridItem(Timestamped):
                 condition=Q(grid_position__isnull=True)
                 | Q(grid_position__gte=1, grid_position__lte=MAX_POSITION),
                 name="bento_grid_items_position_1_100",
+                violation_error_message=f"Position must be between 1 and {MAX_POSITION}.",
             ),
             models.CheckConstraint(
                 condition=score_range("engagement_score"), name="bento_grid_items_score_0_100"
@@ -184,11 +185,13 @@ class BentoGridItem(Timestamped):
             models.CheckConstraint(
                 condition=Q(is_pinned=False) | Q(grid_position__isnull=False),
                 name="bento_grid_items_pinned_has_position",
+                violation_error_message="A pinned item needs a position.",
             ),
             models.UniqueConstraint(
                 fields=["grid_position"],
                 condition=Q(is_pinned=True, is_active=True),
                 name="bento_grid_items_one_pin_per_position",
+                violation_error_message="Another active item is already pinned at this position.",
             ),
         ]
         indexes = [

@@ -3,12 +3,19 @@ writes go to the primary. Tested with a second connection alias to the same data
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.db import connections, router
 
 from carnivore.db_context import REPLICA_DB_ALIAS, ReadReplicaRouter
 from tests import factories as f
 from tests.conftest import statements_sent
+
+staff_group_permissions = importlib.import_module(
+    "carnivore.migrations.0004_staff_group_permissions"
+)
 
 # A second alias to the test database, known before the test database is set up (Django's test
 # MIRROR): a replica as far as the application can tell.
@@ -56,3 +63,17 @@ def test_writes_go_to_the_primary(client, replica):
         )
     assert response.status_code == 201
     assert on_replica == []
+
+
+def test_djangos_own_tables_are_read_from_the_primary(client, replica):
+    """Users, groups and permissions are read as the connecting role, which only the primary
+    connection switches to; the grid items of an editor's admin page come from the replica."""
+    staff_group_permissions.add_group_permissions(apps)  # a flush may have removed them
+    f.make_grid_item()
+    client.force_login(f.make_editor(is_staff=True))
+    with statements_sent(REPLICA_DB_ALIAS) as on_replica:
+        index = client.get("/admin/")
+        grid_items = client.get("/admin/grid/bentogriditem/")
+    assert (index.status_code, grid_items.status_code) == (200, 200)
+    assert any("bento_grid_items" in sql for sql in on_replica)
+    assert not any("auth_permission" in sql or "carnivore_user" in sql for sql in on_replica)

@@ -1,0 +1,274 @@
+"""The back office for the homepage grid: editors curate the items (position, pin, hide), preview
+the Bento Grid exactly as GET /api/grid/ serves it, and refresh it now; editorial items; the
+refresh runs (read-only).
+
+Positions in the list: an unpinned item's position is the refresh's to set, so typing a
+position pins the item there (the refresh then fills the other positions around it); unticking
+"pinned" hands the item back to the refresh. Pins, hides and positions reach the homepage at
+the next refresh: hourly, or at once with "Refresh now".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.dateparse import parse_datetime
+
+from carnivore.staff_admin import ReadOnlyAdmin, StaffModelAdmin, user_display_names
+from grid.models import (
+    FEATURED_POSITIONS,
+    HERO_POSITION,
+    BentoGridItem,
+    ContentType,
+    EditorialItem,
+    GridRefreshRun,
+    RefreshTrigger,
+)
+from grid.selectors import grid_homepage
+from grid.services import grid_item_pin, grid_item_set_active, grid_item_unpin, grid_refresh
+from trending.admin import SoftDeleteAdmin
+
+CURATED_FIELDS = ("grid_position", "is_pinned", "is_active")
+NEXT_REFRESH = "The homepage changes at the next refresh (or use “Refresh now”)."
+
+
+def _created_by(obj) -> str:
+    return user_display_names([obj.created_by_id]).get(obj.created_by_id, "—")
+
+
+@admin.register(BentoGridItem)
+class BentoGridItemAdmin(StaffModelAdmin):
+    list_display = (
+        "grid_position",
+        "content_title",
+        "tile",
+        "content_type",
+        "score",
+        "counts",
+        "sentiment",
+        "is_pinned",
+        "is_active",
+    )
+    list_display_links = ("content_title",)
+    list_editable = CURATED_FIELDS
+    list_filter = ("is_active", "is_pinned", "content_type", "score_source")
+    search_fields = ("content_title",)
+    list_per_page = 100
+    actions = ("pin", "unpin", "hide", "show", "refresh_now")
+    add_fields = ("content_type", "content_id", "content_title", "data", *CURATED_FIELDS)
+    figures = (
+        "tile",
+        "ranking_score",
+        "score_source",
+        "engagement_score",
+        "base_score",
+        "view_count",
+        "share_count",
+        "bookmark_count",
+        "positive_sentiment_percent",
+        "scored_at",
+        "created_by_name",
+        "created_at",
+        "modified_at",
+    )
+
+    @admin.display(description="tile")
+    def tile(self, item: BentoGridItem) -> str:
+        if item.grid_position is None:
+            return "—"
+        if item.grid_position == HERO_POSITION:
+            return "hero 2x2"
+        if item.grid_position in FEATURED_POSITIONS:
+            return "featured 2x1"
+        return "standard 1x1"
+
+    @admin.display(description="score", ordering="ranking_score")
+    def score(self, item: BentoGridItem) -> str:
+        return f"{item.ranking_score} ({item.score_source})"
+
+    @admin.display(description="views · shares · bookmarks")
+    def counts(self, item: BentoGridItem) -> str:
+        return f"{item.view_count:,} · {item.share_count:,} · {item.bookmark_count:,}"
+
+    @admin.display(description="sentiment", ordering="positive_sentiment_percent")
+    def sentiment(self, item: BentoGridItem) -> str:
+        return f"{item.positive_sentiment_percent:.0f}% positive"
+
+    @admin.display(description="created by")
+    def created_by_name(self, item: BentoGridItem) -> str:
+        return _created_by(item)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.add_fields
+        return (*self.add_fields, *self.figures)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("content_type", "content_id", *self.figures)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            super().save_model(request, obj, form, change)
+            return
+        plain = [name for name in form.changed_data if name not in CURATED_FIELDS]
+        if plain:
+            obj.save(update_fields=plain)
+        changed = set(form.changed_data)
+        if "is_active" in changed:
+            grid_item_set_active(item=obj, active=obj.is_active)
+        if "is_pinned" in changed and not obj.is_pinned:
+            grid_item_unpin(item=obj)
+        elif changed & {"is_pinned", "grid_position"}:
+            grid_item_pin(item=obj, position=obj.grid_position)
+
+    def curate(self, request, queryset, done: str, change: Callable[[BentoGridItem], None]):
+        """Apply `change` (a grid service) to each selected item, then say what was `done`."""
+        items = list(queryset)
+        for item in items:
+            change(item)
+        self.message_user(request, f"{done} {len(items)}. {NEXT_REFRESH}", messages.SUCCESS)
+
+    @admin.action(description="Pin the selected items at their positions", permissions=["change"])
+    def pin(self, request, queryset):
+        self.curate(
+            request,
+            queryset,
+            "Pinned",
+            lambda item: grid_item_pin(item=item, position=item.grid_position),
+        )
+
+    @admin.action(description="Unpin the selected items", permissions=["change"])
+    def unpin(self, request, queryset):
+        self.curate(request, queryset, "Unpinned", lambda item: grid_item_unpin(item=item))
+
+    @admin.action(description="Hide the selected items from the homepage", permissions=["change"])
+    def hide(self, request, queryset):
+        self.curate(
+            request,
+            queryset,
+            "Hid",
+            lambda item: grid_item_set_active(item=item, active=False),
+        )
+
+    @admin.action(description="Show the selected items again", permissions=["change"])
+    def show(self, request, queryset):
+        self.curate(
+            request,
+            queryset,
+            "Showed",
+            lambda item: grid_item_set_active(item=item, active=True),
+        )
+
+    @admin.action(description="Refresh the grid now and preview it", permissions=["change"])
+    def refresh_now(self, request, queryset=None):
+        result = grid_refresh(trigger=RefreshTrigger.ADMIN, requested_by=request.user)
+        self.message_user(
+            request,
+            f"Grid refreshed in {result.duration_ms:.0f} ms: {result.items_ranked} items "
+            f"ranked, {result.items_moved} moved.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse(f"{self.admin_site.name}:{self.preview_url_name}"))
+
+    @property
+    def preview_url_name(self) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_preview"
+
+    def get_urls(self):
+        preview = path(
+            "preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name=self.preview_url_name,
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request):
+        """The Bento Grid from the same data as GET /api/grid/; a POST refreshes it first."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            if not self.has_change_permission(request):
+                raise PermissionDenied
+            return self.answer_refusals(request, self.refresh_now)
+        homepage = grid_homepage().document()
+        refreshed_at = homepage["refreshed_at"]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Homepage preview",
+            "opts": self.opts,
+            "tiles": [
+                {**item, "content_label": ContentType(item["content_type"]).label}
+                for item in homepage["items"]
+            ],
+            "refreshed_at": parse_datetime(refreshed_at) if refreshed_at else None,
+            "can_refresh": self.has_change_permission(request),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/grid/bentogriditem/preview.html", context)
+
+
+@admin.register(EditorialItem)
+class EditorialItemAdmin(SoftDeleteAdmin):
+    list_display = ("title", "kind", "created_at", "is_active")
+    list_filter = ("is_active", "kind")
+    search_fields = ("title", "summary")
+    fields = (
+        "kind",
+        "title",
+        "summary",
+        "url",
+        "tags",
+        "is_active",
+        "created_by_name",
+        "created_at",
+        "modified_at",
+    )
+    readonly_fields = ("created_by_name", "created_at", "modified_at")
+
+    @admin.display(description="created by")
+    def created_by_name(self, item: EditorialItem) -> str:
+        return _created_by(item)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(GridRefreshRun)
+class GridRefreshRunAdmin(ReadOnlyAdmin):
+    list_display = (
+        "started_at",
+        "triggered_by",
+        "duration_ms",
+        "items_ranked",
+        "items_moved",
+        "old_hero",
+        "new_hero",
+    )
+    list_filter = ("triggered_by",)
+    list_select_related = ("old_hero", "new_hero")
+    fields = (
+        "started_at",
+        "finished_at",
+        "duration_ms",
+        "items_ranked",
+        "items_moved",
+        "old_hero",
+        "new_hero",
+        "triggered_by",
+        "requested_by_name",
+    )
+    readonly_fields = ("requested_by_name",)
+
+    @admin.display(description="requested by")
+    def requested_by_name(self, run: GridRefreshRun) -> str:
+        return user_display_names([run.requested_by_id]).get(run.requested_by_id, "—")

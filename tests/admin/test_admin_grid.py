@@ -1,0 +1,256 @@
+"""Editors curate the grid in the admin: positions, pins, hides, the refresh and the preview.
+
+Every change goes through the grid services under the editor's database identity, so the audit
+log names them; what the database refuses (two pins at one position) comes back as a message
+on a normal page.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+
+from audit.models import AuditLog
+from carnivore.staff_admin import NOT_ALLOWED
+from grid.models import BentoGridItem, GridRefreshRun, RefreshTrigger
+from grid.services import grid_refresh
+from tests import factories as f
+from tests.conftest import statements_sent
+
+GRID = "/admin/grid/bentogriditem/"
+
+
+def ranked_items(*scores: int) -> list[BentoGridItem]:
+    """Active items with these base scores, ranked by a refresh (positions 1, 2, ...)."""
+    items = []
+    for score in scores:
+        topic = f.make_topic(topic_name=f"Scored {score}", engagement_score=Decimal(score))
+        items.append(
+            f.make_grid_item(
+                content_id=topic.id, content_title=topic.topic_name, base_score=Decimal(score)
+            )
+        )
+    grid_refresh(trigger=RefreshTrigger.COMMAND)
+    for item in items:
+        item.refresh_from_db()
+    return items
+
+
+def list_edit(*rows: BentoGridItem, **changes) -> dict:
+    """The POST of the grid list's Save button, with `changes` ({pk: {field: value}})."""
+    data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": str(len(rows))}
+    data["_save"] = "Save"
+    for n, item in enumerate(rows):
+        values = {
+            "grid_position": item.grid_position or "",
+            "is_pinned": item.is_pinned,
+            "is_active": item.is_active,
+            **changes.get(str(item.pk), {}),
+        }
+        data[f"form-{n}-id"] = str(item.pk)
+        data[f"form-{n}-grid_position"] = str(values["grid_position"])
+        for flag in ("is_pinned", "is_active"):
+            if values[flag]:
+                data[f"form-{n}-{flag}"] = "on"
+    return data
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def run_action(client, action: str, *items: BentoGridItem, follow: bool = True):
+    data = {"action": action, "_selected_action": [i.pk for i in items], "index": "0"}
+    return client.post(GRID, data, follow=follow)
+
+
+@pytest.mark.django_db
+def test_typing_a_position_pins_the_item_there(editor_client, editor):
+    """A position typed in the list pins the item at it; the audit log names the editor."""
+    first, second, third = ranked_items(90, 80, 70)
+    response = editor_client.post(
+        GRID, list_edit(first, second, third, **{str(third.pk): {"grid_position": 1}})
+    )
+    assert response.status_code == 302
+    third.refresh_from_db()
+    assert (third.grid_position, third.is_pinned) == (1, True)
+    change = AuditLog.objects.filter(
+        table_name="bento_grid_items", record_id=str(third.pk), operation="UPDATE"
+    ).latest("id")
+    assert change.changed_by == editor.pk
+    assert (change.old_values["is_pinned"], change.new_values["is_pinned"]) == (False, True)
+
+
+@pytest.mark.django_db
+def test_unticking_pinned_hands_the_item_back_to_the_refresh(editor_client):
+    """Unpinning keeps the current position until the refresh places the item again."""
+    (item,) = ranked_items(50)
+    item.is_pinned = True
+    item.save(update_fields=["is_pinned"])
+    editor_client.post(GRID, list_edit(item, **{str(item.pk): {"is_pinned": False}}))
+    item.refresh_from_db()
+    assert (item.is_pinned, item.grid_position) == (False, 1)
+
+
+@pytest.mark.django_db
+def test_actions_pin_unpin_hide_and_show(editor_client):
+    """Each action changes exactly the selected items, through the grid services."""
+    first, second = ranked_items(90, 80)
+    response = run_action(editor_client, "pin", first, second)
+    assert "Pinned 2." in messages_of(response)[0]
+    assert set(BentoGridItem.objects.values_list("is_pinned", "grid_position")) == {
+        (True, 1),
+        (True, 2),
+    }
+    run_action(editor_client, "unpin", second)
+    run_action(editor_client, "hide", first)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.is_pinned, first.is_active) == (True, False)
+    assert (second.is_pinned, second.is_active) == (False, True)
+    run_action(editor_client, "show", first)
+    first.refresh_from_db()
+    assert first.is_active
+
+
+def constraint_message(name: str) -> str:
+    """The words a grid constraint is reported in (`violation_error_message`)."""
+    (constraint,) = [c for c in BentoGridItem._meta.constraints if c.name == name]
+    return constraint.get_violation_error_message()
+
+
+# A list edit the constraints forbid, and the constraint the editor is told about.
+FORBIDDEN_EDITS = [
+    ({"grid_position": 1, "is_pinned": True}, "bento_grid_items_one_pin_per_position"),
+    ({"grid_position": "", "is_pinned": True}, "bento_grid_items_pinned_has_position"),
+    ({"grid_position": 101}, "bento_grid_items_position_1_100"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("change", "constraint"), FORBIDDEN_EDITS)
+def test_a_forbidden_list_edit_is_shown_as_an_error_and_changes_nothing(
+    editor_client, change, constraint
+):
+    """Two pins at one position, a pin without a position, a position past 100: the list
+    comes back with the reason, and no row changes."""
+    first, second = ranked_items(90, 80)
+    first.is_pinned = True
+    first.save(update_fields=["is_pinned"])
+    response = editor_client.post(GRID, list_edit(first, second, **{str(second.pk): change}))
+    assert response.status_code == 200
+    assert constraint_message(constraint) in response.content.decode()
+    second.refresh_from_db()
+    assert (second.grid_position, second.is_pinned) == (2, False)
+
+
+@pytest.mark.django_db
+def test_an_action_the_database_refuses_is_a_message_and_changes_nothing(editor_client):
+    """Pinning where another item is pinned: the database refuses, the whole action rolls
+    back (the other selected item too), and the editor reads why on the list."""
+    pinned, free, clashing = ranked_items(90, 80, 70)
+    BentoGridItem.objects.filter(pk=pinned.pk).update(is_pinned=True)
+    BentoGridItem.objects.filter(pk=clashing.pk).update(grid_position=1)
+    response = run_action(editor_client, "pin", free, clashing)
+    assert response.status_code == 200
+    assert response.redirect_chain == [(GRID, 302)]
+    expected = constraint_message("bento_grid_items_one_pin_per_position")
+    assert messages_of(response) == [f"Nothing was changed: {expected}"]
+    assert list(BentoGridItem.objects.filter(is_pinned=True)) == [pinned]
+
+
+@pytest.mark.django_db
+def test_a_title_edit_writes_only_the_title(editor_client):
+    """The change form saves the fields it changed, never its stale copy of the scores."""
+    (item,) = ranked_items(60)
+    page = f"{GRID}{item.pk}/change/"
+    form = {
+        "content_title": "A better title",
+        "data": "{}",
+        "grid_position": "1",
+        "is_active": "on",
+    }
+    with statements_sent() as sent:
+        response = editor_client.post(page, form)
+    assert response.status_code == 302
+    updates = [s for s in sent if s.startswith('UPDATE "bento_grid_items"')]
+    assert len(updates) == 1
+    assert '"content_title"' in updates[0]
+    assert "view_count" not in updates[0] and "engagement_score" not in updates[0]
+    item.refresh_from_db()
+    assert item.content_title == "A better title"
+
+
+@pytest.mark.django_db
+def test_refresh_now_ranks_the_grid_and_shows_the_preview(
+    editor_client, editor, django_capture_on_commit_callbacks
+):
+    """The action refreshes (recorded as the editor's), then the preview shows the new hero."""
+    high, low = ranked_items(90, 40)
+    editor_client.post(GRID, list_edit(high, low, **{str(low.pk): {"grid_position": 1}}))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = run_action(editor_client, "refresh_now", low, follow=False)
+    assert response.status_code == 302
+    assert response["Location"] == f"{GRID}preview/"
+    run = GridRefreshRun.objects.get(triggered_by="admin")
+    assert run.requested_by_id == editor.pk
+
+    preview = editor_client.get(f"{GRID}preview/").content.decode()
+    slots = re.findall(r'data-slot="(\d+)" data-tile="(\w+)" data-item-id="(\d+)"', preview)
+    assert slots == [("1", "hero", str(low.pk)), ("2", "featured", str(high.pk))]
+
+
+@pytest.mark.django_db
+def test_the_preview_shows_what_the_api_serves(editor_client, client):
+    """Tiles in the order, sizes, titles and scores of GET /api/grid/."""
+    ranked_items(95, 90, 80, 70, 60, 50, 40, 30)
+    api_items = client.get("/api/grid/").json()["items"]
+    html = editor_client.get(f"{GRID}preview/").content.decode()
+    slots = re.findall(r'data-slot="(\d+)" data-tile="(\w+)" data-item-id="(\d+)"', html)
+    assert slots == [(str(i["slot"]), i["tile"], str(i["id"])) for i in api_items]
+    assert [tile for _, tile, _ in slots] == ["hero"] + ["featured"] * 4 + ["standard"] * 2
+    for item in api_items:
+        assert item["title"] in html
+        assert f"{item['score']:.2f}" in html
+    assert "base score" in html and "50% positive" in html
+
+
+@pytest.mark.django_db
+def test_the_preview_button_refreshes_for_editors(
+    editor_client, django_capture_on_commit_callbacks
+):
+    """The preview's "Refresh now" button refreshes and comes back to the preview."""
+    ranked_items(70)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"{GRID}preview/", follow=True)
+    assert response.redirect_chain == [(f"{GRID}preview/", 302)]
+    assert "Grid refreshed" in messages_of(response)[0]
+    assert GridRefreshRun.objects.filter(triggered_by="admin").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_write_the_database_refuses_is_a_message_not_an_error(client):
+    """Django permissions without the staff group's claims: the database refuses the insert
+    (row-level security), and the admin says so on a normal page."""
+    clerk = f.make_user(username="clerk", is_staff=True)
+    clerk.user_permissions.add(
+        *Group.objects.get(name="Editors").permissions.filter(
+            codename__in=["view_bentogriditem", "add_bentogriditem"]
+        )
+    )
+    client.force_login(clerk)
+    topic = f.make_topic()
+    form = {
+        "content_type": "trending_topic",
+        "content_id": str(topic.pk),
+        "content_title": "Smuggled in",
+        "data": "{}",
+        "is_active": "on",
+    }
+    response = client.post(f"{GRID}add/", form, follow=True)
+    assert response.status_code == 200
+    assert NOT_ALLOWED in messages_of(response)
+    assert not BentoGridItem.objects.filter(content_title="Smuggled in").exists()

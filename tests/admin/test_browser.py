@@ -1,0 +1,160 @@
+"""The back office in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+An editor pins an item to position 1 and sees it as the hero of the preview; an auditor opens
+an audit entry, sees the diff and finds nothing to edit. Screenshots of both pages are saved
+under var/artifacts/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from carnivore.db_context import admin_identity, run_as
+from grid.models import BentoGridItem, RefreshTrigger
+from grid.services import grid_refresh
+from tests import factories as f
+from tests.conftest import PROJECT_DIR
+from tests.pgbouncer import require_system_tool
+from trending.models import TrendingTopic
+
+ARTIFACTS = PROJECT_DIR / "var" / "artifacts"
+PASSWORD = "a-long-password-1"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium (never a browser Playwright downloads)."""
+    chromium = require_system_tool("chromium")
+    # Playwright's sync API keeps an event loop in this thread; Django's ORM, used by the test
+    # around the browser steps, would otherwise refuse to run beside it.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1400, "height": 1000}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def log_in(page: Page, username: str, next_url: str) -> None:
+    page.goto(f"/admin/login/?next={next_url}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"**{next_url}")
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editor_pins_an_item_to_position_1_and_sees_it_as_the_hero(page: Page):
+    """Position 1 typed in the grid list pins the item; "refresh now" shows it as the 2x2 hero."""
+    f.make_editor(username="eddie", password=PASSWORD, is_staff=True)
+    for score in (90, 80, 70, 60, 50, 40):
+        topic = f.make_topic(topic_name=f"Topic scored {score}", engagement_score=Decimal(score))
+        f.make_grid_item(
+            content_id=topic.id,
+            content_title=topic.topic_name,
+            base_score=Decimal(score),
+            data={"tags": ["budget"]},
+        )
+    grid_refresh(trigger=RefreshTrigger.COMMAND)
+    target = BentoGridItem.objects.get(content_title="Topic scored 40")
+    assert target.grid_position == 6
+
+    log_in(page, "eddie", "/admin/grid/bentogriditem/")
+    row = page.locator(
+        "#result_list tbody tr", has=page.get_by_role("link", name=target.content_title)
+    )
+    row.locator("input[name$='-grid_position']").fill("1")
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist")).to_contain_text("changed successfully")
+
+    row.locator("input.action-select").check()
+    page.select_option("select[name=action]", "refresh_now")
+    page.click("button[name=index]")
+    page.wait_for_url("**/admin/grid/bentogriditem/preview/")
+    expect(page.locator(".messagelist")).to_contain_text("Grid refreshed")
+
+    hero = page.locator("article[data-slot='1']")
+    expect(hero).to_have_attribute("data-item-id", str(target.id))
+    expect(hero).to_have_attribute("data-tile", "hero")
+    expect(hero).to_contain_text(target.content_title)
+    expect(hero).to_contain_text("pinned")
+    featured = page.locator("article[data-slot='2']")
+    expect(featured).to_have_attribute("data-tile", "featured")
+    standard = page.locator("article[data-slot='6']")
+    expect(standard).to_have_attribute("data-tile", "standard")
+    hero_box, featured_box, standard_box = (
+        tile.bounding_box() for tile in (hero, featured, standard)
+    )
+    assert hero_box["height"] > 1.8 * featured_box["height"]  # 2 rows against 1
+    assert featured_box["width"] > 1.8 * standard_box["width"]  # 2 columns against 1
+    assert abs(hero_box["width"] - featured_box["width"]) < 2
+    screenshot(page, "admin-grid-preview.png")
+
+    target.refresh_from_db()
+    assert (target.is_pinned, target.grid_position) == (True, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_auditor_reads_a_diff_and_finds_no_edit_control(page: Page):
+    """The audit entry of an edit shows old and new values side by side, changed rows marked,
+    and the page has no button, field or link that changes anything."""
+    editor = f.make_editor(username="eddie", is_staff=True)
+    f.make_auditor(username="audrey", password=PASSWORD, is_staff=True)
+    topic = f.make_topic(topic_name="Organ meats on a budget", description="First draft")
+    with run_as(admin_identity(editor)):
+        TrendingTopic.objects.filter(pk=topic.pk).update(
+            topic_name="Organ meats on a shoestring", description="Edited by Eddie"
+        )
+
+    log_in(page, "audrey", "/admin/audit/auditlog/")
+    page.goto("/admin/audit/auditlog/?table_name=trending_topics&operation__exact=UPDATE")
+    entries = page.locator("#result_list tbody tr")
+    expect(entries).to_have_count(1)
+    entries.first.locator("th a").click()
+
+    diff = page.locator("#audit-diff")
+    expect(diff).to_be_visible()
+    name_row = diff.locator("tr[data-field='topic_name']")
+    expect(name_row).to_have_class("changed")
+    expect(name_row.locator("td.old")).to_have_text("Organ meats on a budget")
+    expect(name_row.locator("td.new")).to_have_text("Organ meats on a shoestring")
+    expect(diff.locator("tr[data-field='topic_slug']")).not_to_have_class("changed")
+    expect(page.locator("#content-main")).to_contain_text("eddie")
+
+    form = page.locator("#auditlog_form")
+    expect(form.locator("input:not([type=hidden]), textarea, select")).to_have_count(0)
+    content = page.locator("#content")  # the header's only button signs out
+    expect(content.locator("input[type=submit], button")).to_have_count(0)
+    expect(content.locator("a.deletelink, a.addlink, a.changelink")).to_have_count(0)
+    screenshot(page, "admin-audit-diff.png")
