@@ -16,6 +16,8 @@ import pytest
 from django.db import connection, connections
 from psycopg import sql
 
+from tests.pgbouncer import connections_through_pgbouncer
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.supabase.plugin"]
 
@@ -40,6 +42,18 @@ def server_conninfo(settings_dict: dict, dbname: str = "postgres") -> str:
         password=settings_dict["PASSWORD"] or None,
         dbname=dbname,
     )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """With CARNIVORE_THROUGH_PGBOUNCER=1 (a CI pass of the API tests), every test connects
+    through PgBouncer in transaction mode, as a pooled deployment does; the test database is
+    still created and dropped directly."""
+    if os.environ.get("CARNIVORE_THROUGH_PGBOUNCER") != "1":
+        yield
+        return
+    with connections_through_pgbouncer(pool_size=20):
+        yield
 
 
 @pytest.fixture(autouse=True)

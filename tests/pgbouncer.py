@@ -100,3 +100,30 @@ pidfile = {workdir}/pgbouncer.pid
         process.terminate()
         process.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def connections_through_pgbouncer(*, pool_size: int) -> Iterator[tuple[str, int]]:
+    """Send every Django connection through PgBouncer (transaction mode) in front of the
+    default connection's server, configured as DATABASE_POOLER_TRANSACTION_MODE=true configures
+    the application; put them back afterwards."""
+    from django.db import connections
+
+    originals = {alias: dict(connections[alias].settings_dict) for alias in connections}
+    with running_pgbouncer(originals["default"], pool_size=pool_size) as (host, port):
+        connections.close_all()
+        for alias in connections:
+            connections[alias].settings_dict.update(
+                HOST=host,
+                PORT=str(port),
+                CONN_MAX_AGE=0,
+                DISABLE_SERVER_SIDE_CURSORS=True,
+                OPTIONS={**originals[alias]["OPTIONS"], "server_side_binding": False},
+            )
+        try:
+            yield host, port
+        finally:
+            connections.close_all()
+            for alias, original in originals.items():
+                connections[alias].settings_dict.clear()
+                connections[alias].settings_dict.update(original)

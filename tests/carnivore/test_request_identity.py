@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import jwt
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from carnivore.db_context import ANONYMOUS, SERVICE, run_as
 from tests import factories as f
 from tests.conftest import statements_sent
-from tests.pgbouncer import running_pgbouncer
+from tests.pgbouncer import connections_through_pgbouncer
 
 pytestmark = [pytest.mark.urls("tests.carnivore.identity_urls")]
 
@@ -26,15 +26,8 @@ def database_path(request, transactional_db):
     if request.param == "direct":
         yield "direct"
         return
-    original = dict(connection.settings_dict)
-    with running_pgbouncer(original, pool_size=1) as (host, port):
-        connections.close_all()
-        connection.settings_dict.update(HOST=host, PORT=str(port), CONN_MAX_AGE=0)
-        try:
-            yield "pgbouncer"
-        finally:
-            connections.close_all()
-            connection.settings_dict.update(original)
+    with connections_through_pgbouncer(pool_size=1):
+        yield "pgbouncer"
 
 
 def session_state() -> tuple:
