@@ -205,7 +205,7 @@ class _IdentityBeforeFirstQuery:
 # it already knows to be closed). Nothing was committed unless the COMMIT itself was cut off,
 # which is why clients resend with the same `event_uuid`: a retry is then stored once.
 DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
-DATABASE_UNAVAILABLE_DETAIL = "The database is unavailable; try again."
+DATABASE_UNAVAILABLE_DETAIL = "The database is unavailable or busy; try again."
 DATABASE_UNAVAILABLE_RETRY_SECONDS = 1
 
 

@@ -24,15 +24,10 @@ def _lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(f"job:{name}".encode()).digest()[:8], "big") >> 1
 
 
-def _conninfo() -> str:
-    settings_dict = connections[DEFAULT_DB_ALIAS].settings_dict
-    return psycopg.conninfo.make_conninfo(
-        host=settings_dict["HOST"] or None,
-        port=str(settings_dict["PORT"]) if settings_dict["PORT"] else None,
-        user=settings_dict["USER"] or None,
-        password=settings_dict["PASSWORD"] or None,
-        dbname=settings_dict["NAME"],
-    )
+def _lock_connection() -> psycopg.Connection:
+    """A new connection to the default database, made with Django's own parameters: those in
+    OPTIONS too (a socket directory or `sslmode` given in DATABASE_URL's query string)."""
+    return psycopg.connect(**connections[DEFAULT_DB_ALIAS].get_connection_params())
 
 
 def single_flight(name: str):
@@ -46,7 +41,7 @@ def single_flight(name: str):
     def decorator(job):
         @functools.wraps(job)
         def run_alone(*args, **kwargs):
-            with psycopg.connect(_conninfo()) as lock_connection:
+            with _lock_connection() as lock_connection:
                 acquired = lock_connection.execute(
                     "SELECT pg_try_advisory_xact_lock(%s)", [_lock_key(name)]
                 ).fetchone()[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import environ
 
@@ -210,7 +211,12 @@ Q_CLUSTER = {
 }
 if REDIS_URL:
     Q_CLUSTER.pop("orm")
-    Q_CLUSTER["redis"] = REDIS_URL
+    # Timeouts, so that a frozen Redis fails an enqueue instead of hanging it; the read timeout
+    # outlasts the broker's 1 s blocking pop. (URL query arguments win over these.)
+    _broker_url = urlsplit(REDIS_URL)
+    _broker_query = {"socket_connect_timeout": "1", "socket_timeout": "3"}
+    _broker_query.update(parse_qsl(_broker_url.query))
+    Q_CLUSTER["redis"] = urlunsplit(_broker_url._replace(query=urlencode(_broker_query)))
 
 # --- Product settings -----------------------------------------------------------------------
 GRID_SLOTS = env.int("GRID_SLOTS", default=7)

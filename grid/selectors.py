@@ -13,9 +13,10 @@ from carnivore.db_context import read_connection
 
 HOMEPAGE_CACHE_KEY = "homepage_grid:v1"
 # Without Redis every web process has its own cache, which a refresh elsewhere cannot clear:
-# there the cached homepage lives one minute. With REDIS_URL, each refresh clears it at once.
+# there the cached homepage lives one minute. With REDIS_URL, each refresh clears it at once;
+# five minutes still bound how long a clear lost to a Redis outage can leave it stale.
 HOMEPAGE_CACHE_SECONDS_LOCAL = 60
-HOMEPAGE_CACHE_SECONDS_SHARED = 3600
+HOMEPAGE_CACHE_SECONDS_SHARED = 300
 PERSONAL_BOOST_PER_TAG = 5
 PERSONAL_BOOST_MAX = 20
 
