@@ -1,7 +1,18 @@
-"""OpenAPI description of how the API authenticates (imported by CarnivoreConfig.ready)."""
+"""OpenAPI description of what every endpoint shares: how a caller authenticates, how strict
+inputs are, and the error responses (imported by CarnivoreConfig.ready).
+
+Each operation lists the error statuses it can answer with `error_responses(...)`, so the
+schema says exactly which ones a client must handle; tests/carnivore/test_schema_fuzz.py holds
+every operation to it.
+"""
+
+from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 
 
 class RequestIdentitySchemes(OpenApiAuthenticationExtension):
@@ -9,6 +20,10 @@ class RequestIdentitySchemes(OpenApiAuthenticationExtension):
 
     target_class = "carnivore.db_context.RequestIdentityAuthentication"
     name = ["session", "token", "supabaseJwt"]
+
+    def get_security_requirement(self, auto_schema) -> list[dict]:
+        # Any one of them (OR), not all three at once (drf-spectacular's default for a list).
+        return [{name: []} for name in self.name]
 
     def get_security_definition(self, auto_schema):
         return [
@@ -34,3 +49,58 @@ class RequestIdentitySchemes(OpenApiAuthenticationExtension):
                 ),
             },
         ]
+
+
+# For a view that authenticates nobody itself (the cached homepage): RequestIdentityMiddleware
+# still checks an Authorization header a caller sends, and refuses a bad one.
+OPTIONAL_AUTH = [*({name: []} for name in RequestIdentitySchemes.name), {}]
+
+
+class StrictSerializerSchema(OpenApiSerializerExtension):
+    """A StrictSerializer refuses unknown fields: its schema allows no other properties."""
+
+    target_class = "carnivore.serializers.StrictSerializer"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "additionalProperties": False}
+
+
+class ErrorOut(serializers.Serializer):
+    """An error that concerns the request as a whole."""
+
+    detail = serializers.CharField()
+
+
+ERROR_DESCRIPTIONS = {
+    400: (
+        "Bad input. Each refused field names its messages, e.g."
+        ' `{"content_id": ["Ensure this value is greater than or equal to 1."]}`'
+        ' (items of a list by index: `{"events": {"2": {...}}}`); a body that is not JSON'
+        ' gets `{"detail": "..."}`.'
+    ),
+    401: (
+        "Credentials that are not valid (an unknown token, a JWT that does not verify), or none"
+        " where the endpoint needs a signed-in reader."
+    ),
+    403: "Signed in, but not allowed to do this.",
+    404: "Not found.",
+    415: "The body is not JSON: send it as `Content-Type: application/json`.",
+    429: "Too many requests from this client; the Retry-After header says when to try again.",
+}
+PAGE_NOT_FOUND = "No such page: `page` is past the last one."
+CSRF_FAILED = "Signed in by session cookie without the CSRF token."
+
+
+def error_responses(*codes: int, **descriptions: str) -> dict[int, OpenApiResponse]:
+    """Return the documented error responses for `codes`, for `extend_schema(responses=...)`.
+
+    A keyword `e403="..."` replaces the standard description of that status.
+    """
+    responses = {}
+    for code in codes:
+        description = descriptions.get(f"e{code}", ERROR_DESCRIPTIONS[code])
+        body = OpenApiTypes.OBJECT if code == 400 else ErrorOut
+        responses[code] = OpenApiResponse(body, description=description)
+    return responses

@@ -187,6 +187,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "COERCE_DECIMAL_TO_STRING": False,  # scores and percents are numbers in JSON
+    # Throttles tell clients apart by address: the last of X-Forwarded-For's addresses added by
+    # this many trusted proxies; 0 uses the socket's peer (a client could forge the header).
+    "NUM_PROXIES": env.int("TRUSTED_PROXIES", default=0),
 }
 
 SPECTACULAR_SETTINGS = {

@@ -1,9 +1,11 @@
 """URL map: the admin, the REST API under /api/, and the health check."""
 
 from django.contrib import admin
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import JsonResponse
 from django.urls import include, path
+from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 
@@ -15,6 +17,23 @@ def healthz(request):
     except Exception as exc:  # any failure to reach the database means "not healthy"
         return JsonResponse({"status": "unavailable", "error": exc.__class__.__name__}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def bad_request(request, exception):
+    """Django's 400 for a request refused before any view (a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields): JSON under /api/, the usual page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        too_big = isinstance(exception, RequestDataTooBig)
+        detail = "Request body too large." if too_big else "Bad request."
+        return JsonResponse({"detail": detail}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def not_found(request, exception):
+    """Django's 404 for a URL no route matches: JSON under /api/, the usual page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 api_urlpatterns = [
@@ -30,3 +49,5 @@ urlpatterns = [
     path("api/", include(api_urlpatterns)),
     path("healthz", healthz, name="healthz"),
 ]
+handler400 = bad_request
+handler404 = not_found

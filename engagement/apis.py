@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
@@ -29,7 +28,17 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
+from carnivore.pagination import PageNumbers
+from carnivore.parsers import JSONParser
 from carnivore.permissions import IsStaffRole
+from carnivore.schema import CSRF_FAILED, PAGE_NOT_FOUND, error_responses
+from carnivore.serializers import (
+    JsonbObjectField,
+    StrictCharField,
+    StrictSerializer,
+    StrictUUIDField,
+    validated_query,
+)
 from engagement.bots import is_known_bot
 from engagement.models import (
     SENTIMENT_INTERACTIONS,
@@ -49,23 +58,9 @@ MAX_METADATA_BYTES = 2048
 OLDEST_OCCURRED_AT = timedelta(days=7)  # the scoring windows' reach: older events change no score
 
 
-class StrictSerializer(serializers.Serializer):
-    """A serializer that refuses fields it does not know, naming them."""
-
-    refused_fields = {"user_id": "Not accepted: the user comes from authentication.", "user": None}
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                default = "Unknown field."
-                raise ValidationError(
-                    {name: [self.refused_fields.get(name) or default] for name in unknown}
-                )
-        return super().to_internal_value(data)
-
-
 class EventIn(StrictSerializer):
+    """One event."""
+
     content_type = serializers.ChoiceField(choices=ContentType.choices)
     content_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     interaction_type = serializers.ChoiceField(choices=InteractionType.choices)
@@ -73,13 +68,11 @@ class EventIn(StrictSerializer):
     sentiment_score = serializers.DecimalField(
         max_digits=4, decimal_places=3, min_value=-1, max_value=1, required=False, allow_null=True
     )
-    comment_text = serializers.CharField(
-        min_length=1, max_length=5000, required=False, allow_null=True
-    )
-    metadata = serializers.DictField(
+    comment_text = StrictCharField(min_length=1, max_length=5000, required=False, allow_null=True)
+    metadata = JsonbObjectField(
         required=False, help_text="Device, referrer… (at most 2 KB as JSON)"
     )
-    event_uuid = serializers.UUIDField(
+    event_uuid = StrictUUIDField(
         required=False,
         allow_null=True,
         help_text="Client-chosen id: a retried event is stored once.",
@@ -121,7 +114,12 @@ def event_from(attrs: dict) -> EventInput:
 
 
 class EventBatchIn(StrictSerializer):
-    events = EventIn(many=True, allow_empty=False, max_length=MAX_BATCH)
+    """Up to 500 events, stored all or nothing."""
+
+    # A ListField rather than many=True: its length limits reach the OpenAPI schema.
+    events = serializers.ListField(
+        child=EventIn(), allow_empty=False, min_length=1, max_length=MAX_BATCH
+    )
 
 
 class RecordedOut(serializers.Serializer):
@@ -155,12 +153,20 @@ class EngagementUserThrottle(UserRateThrottle):
     def get_rate(self):
         return settings.ENGAGEMENT_USER_RATE
 
+    def get_cache_key(self, request, view):
+        # DRF's UserRateThrottle counts anonymous callers by address too, which would cap them
+        # at the lower of the two rates; they are EngagementAnonThrottle's alone.
+        if not request.user.is_authenticated:
+            return None
+        return super().get_cache_key(request, view)
+
 
 class EngagementCreateApi(APIView):
     """Record one event, or a batch of up to 500 (all or nothing)."""
 
     permission_classes = [AllowAny]
     throttle_classes = [EngagementAnonThrottle, EngagementUserThrottle]
+    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="engagement_record",
@@ -172,8 +178,7 @@ class EngagementCreateApi(APIView):
         responses={
             201: RecordedOut,
             202: OpenApiResponse(DroppedOut, description="A known bot: nothing recorded."),
-            400: OpenApiResponse(description='Field-level errors, e.g. {"sentiment": ["..."]}.'),
-            429: OpenApiResponse(description="Too many requests from this client."),
+            **error_responses(400, 401, 403, 415, 429, e403=CSRF_FAILED),
         },
     )
     def post(self, request):
@@ -249,6 +254,12 @@ class NewestFirst(CursorPagination):
     page_size = 50
 
 
+@extend_schema(
+    responses={
+        200: EventOut(many=True),
+        **error_responses(401, 404, e404="No such page (`cursor` is not one this API gave)."),
+    }
+)
 class MyEngagementApi(ListAPIView):
     """The signed-in reader's own events, newest first."""
 
@@ -277,39 +288,30 @@ class SentimentOut(serializers.ModelSerializer):
         ]
 
 
+class SentimentQuery(serializers.Serializer):
+    content_type = serializers.ChoiceField(choices=ContentType.choices, required=False)
+    content_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+
+
 class SentimentApi(ListAPIView):
     """Public sentiment per content over the last 7 days: counts and percents, nothing personal."""
 
     permission_classes = [AllowAny]
     serializer_class = SentimentOut
+    pagination_class = PageNumbers
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("content_type", str, enum=ContentType.values),
-            OpenApiParameter("content_id", int),
-        ]
+        parameters=[SentimentQuery],
+        responses={
+            200: SentimentOut(many=True),
+            **error_responses(400, 401, 404, e404=PAGE_NOT_FOUND),
+        },
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        queryset = ContentSentiment.objects.all()
-        params = self.request.query_params
-        if "content_type" in params:
-            if params["content_type"] not in ContentType.values:
-                raise ValidationError(
-                    {"content_type": [f"One of {', '.join(ContentType.values)}."]}
-                )
-            queryset = queryset.filter(content_type=params["content_type"])
-        if "content_id" in params:
-            try:
-                content_id = serializers.IntegerField(min_value=1).run_validation(
-                    params["content_id"]
-                )
-            except ValidationError as exc:
-                raise ValidationError({"content_id": exc.detail}) from exc
-            queryset = queryset.filter(content_id=content_id)
-        return queryset
+        return ContentSentiment.objects.filter(**validated_query(self.request, SentimentQuery))
 
 
 class UserEngagementOut(serializers.ModelSerializer):
@@ -330,11 +332,18 @@ class UserEngagementOut(serializers.ModelSerializer):
         ]
 
 
+@extend_schema(
+    responses={
+        200: UserEngagementOut(many=True),
+        **error_responses(400, 401, 403, 404, e403=IsStaffRole.message, e404=PAGE_NOT_FOUND),
+    }
+)
 class UserEngagementSummaryApi(ListAPIView):
     """Analytics for admins and auditors: each signed-in reader's engagement, most active first."""
 
     permission_classes = [IsStaffRole]
     serializer_class = UserEngagementOut
+    pagination_class = PageNumbers
 
     def get_queryset(self):
         return UserEngagementSummary.objects.order_by("-events", "user_id")

@@ -10,7 +10,10 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from carnivore.parsers import JSONParser
 from carnivore.permissions import IsAdminRole
+from carnivore.schema import CSRF_FAILED, OPTIONAL_AUTH, error_responses
+from carnivore.serializers import StrictCharField, StrictSerializer
 from grid.models import RefreshTrigger, UserInterest
 from grid.selectors import (
     Homepage,
@@ -71,7 +74,12 @@ class GridApi(APIView):
 
     @extend_schema(
         operation_id="grid_homepage",
-        responses={200: GridOut, 304: OpenApiResponse(description="Not modified (If-None-Match).")},
+        auth=OPTIONAL_AUTH,
+        responses={
+            200: GridOut,
+            304: OpenApiResponse(description="Not modified (If-None-Match)."),
+            **error_responses(401),
+        },
     )
     def get(self, request):
         return homepage_response(request, grid_homepage())
@@ -93,7 +101,10 @@ class PersonalizedGridApi(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(operation_id="grid_personalized", responses={200: PersonalizedOut})
+    @extend_schema(
+        operation_id="grid_personalized",
+        responses={200: PersonalizedOut, **error_responses(401)},
+    )
     def get(self, request):
         document = grid_homepage().document()
         if not request.user.is_authenticated:
@@ -134,8 +145,7 @@ class GridRefreshApi(APIView):
         request=None,
         responses={
             201: RefreshOut,
-            401: OpenApiResponse(description="Not signed in."),
-            403: OpenApiResponse(description="Not an editor."),
+            **error_responses(401, 403, e403=f"{IsAdminRole.message} Or: {CSRF_FAILED}"),
         },
     )
     def post(self, request):
@@ -143,9 +153,11 @@ class GridRefreshApi(APIView):
         return Response(result.__dict__, status=status.HTTP_201_CREATED)
 
 
-class InterestsIn(serializers.Serializer):
+class InterestsIn(StrictSerializer):
+    """The reader's interests, replacing those set before."""
+
     interests = serializers.ListField(
-        child=serializers.CharField(min_length=1, max_length=100),
+        child=StrictCharField(min_length=1, max_length=100),
         min_length=1,
         max_length=MAX_INTERESTS,
         help_text='1 to 20 interests, e.g. "Budget carnivore"; matched as slugs (budget-carnivore)',
@@ -161,15 +173,13 @@ class InterestsIn(serializers.Serializer):
             raise serializers.ValidationError(unusable)
         return labels
 
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - {"interests"})
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return super().to_internal_value(data)
-
 
 class InterestsOut(serializers.ModelSerializer):
+    interests = serializers.ListField(child=serializers.CharField(), help_text="As given.")
+    modified_at = serializers.DateTimeField(
+        allow_null=True, read_only=True, help_text="null: no interests set yet."
+    )
+
     class Meta:
         model = UserInterest
         fields = ["interests", "interest_tags", "modified_at"]
@@ -179,8 +189,11 @@ class MyInterestsApi(APIView):
     """The signed-in reader's interests, which personalise their grid."""
 
     permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
 
-    @extend_schema(operation_id="my_interests_read", responses={200: InterestsOut})
+    @extend_schema(
+        operation_id="my_interests_read", responses={200: InterestsOut, **error_responses(401)}
+    )
     def get(self, request):
         row = UserInterest.objects.filter(user=request.user, is_active=True).first()
         if row is None:
@@ -190,7 +203,7 @@ class MyInterestsApi(APIView):
     @extend_schema(
         operation_id="my_interests_replace",
         request=InterestsIn,
-        responses={200: InterestsOut, 400: OpenApiResponse(description="Field-level errors.")},
+        responses={200: InterestsOut, **error_responses(400, 401, 403, 415, e403=CSRF_FAILED)},
     )
     def put(self, request):
         serializer = InterestsIn(data=request.data)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from carnivore.pagination import PageNumbers
+from carnivore.schema import PAGE_NOT_FOUND, error_responses
+from carnivore.serializers import validated_query
 from grid.selectors import interest_tags_of
 from trending.models import (
     Creator,
@@ -30,23 +32,22 @@ from trending.selectors import (
 )
 
 
-def date_param(request, name: str):
-    """A YYYY-MM-DD query parameter, or None; a bad one is a 400 naming it."""
-    if name not in request.query_params:
-        return None
-    try:
-        return serializers.DateField().to_internal_value(request.query_params[name])
-    except ValidationError as exc:
-        raise ValidationError({name: exc.detail}) from exc
+class WeekQuery(serializers.Serializer):
+    week = serializers.DateField(
+        required=False, help_text="A week's analysis date, YYYY-MM-DD (the latest week if absent)."
+    )
 
 
-def int_param(request, name: str):
-    if name not in request.query_params:
-        return None
-    try:
-        return serializers.IntegerField(min_value=1).run_validation(request.query_params[name])
-    except ValidationError as exc:
-        raise ValidationError({name: exc.detail}) from exc
+class VideosQuery(serializers.Serializer):
+    creator = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        help_text="Only this creator's videos (creator id).",
+    )
+    week = serializers.DateField(
+        required=False, help_text="Only videos of the crawl of this date, YYYY-MM-DD."
+    )
 
 
 class TopicOut(serializers.ModelSerializer):
@@ -85,13 +86,14 @@ class TrendingApi(APIView):
 
     @extend_schema(
         operation_id="trending_week",
-        parameters=[
-            OpenApiParameter("week", str, description="A week's analysis date, YYYY-MM-DD.")
-        ],
-        responses={200: TrendingWeekOut},
+        parameters=[WeekQuery],
+        responses={
+            200: TrendingWeekOut,
+            **error_responses(400, 401, 404, e404="No report for that week."),
+        },
     )
     def get(self, request):
-        week_of = date_param(request, "week")
+        week_of = validated_query(request, WeekQuery).get("week")
         report = trending_week(week_of)
         if report is None:
             if week_of is not None:
@@ -125,7 +127,13 @@ class TrendingTopicApi(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(operation_id="trending_topic", responses={200: TopicDetailOut})
+    @extend_schema(
+        operation_id="trending_topic",
+        parameters=[
+            OpenApiParameter("slug", str, OpenApiParameter.PATH, pattern=r"^[-a-zA-Z0-9_]+$")
+        ],
+        responses={200: TopicDetailOut, **error_responses(401, 404, e404="No such topic.")},
+    )
     def get(self, request, slug: str):
         found = trending_topic_with_history(slug)
         if found is None:
@@ -188,31 +196,32 @@ class VideosApi(ListAPIView):
 
     permission_classes = [AllowAny]
     serializer_class = VideoOut
+    pagination_class = PageNumbers
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "creator", int, description="Only this creator's videos (creator id)."
-            ),
-            OpenApiParameter(
-                "week", str, description="Only videos of the crawl of this date, YYYY-MM-DD."
-            ),
-        ]
+        parameters=[VideosQuery],
+        responses={
+            200: VideoOut(many=True),
+            **error_responses(400, 401, 404, e404=PAGE_NOT_FOUND),
+        },
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return videos_active(
-            creator_id=int_param(self.request, "creator"), week_of=date_param(self.request, "week")
-        )
+        query = validated_query(self.request, VideosQuery)
+        return videos_active(creator_id=query.get("creator"), week_of=query.get("week"))
 
 
+@extend_schema(
+    responses={200: CreatorOut(many=True), **error_responses(400, 401, 404, e404=PAGE_NOT_FOUND)}
+)
 class CreatorsApi(ListAPIView):
     """Active creators, most subscribed first."""
 
     permission_classes = [AllowAny]
     serializer_class = CreatorOut
+    pagination_class = PageNumbers
 
     def get_queryset(self):
         return creators_active()
@@ -227,11 +236,18 @@ class RecommendedCreatorOut(CreatorOut):
         fields = [*CreatorOut.Meta.fields, "shared_focus_areas"]
 
 
+@extend_schema(
+    responses={
+        200: RecommendedCreatorOut(many=True),
+        **error_responses(400, 401, 404, e404=PAGE_NOT_FOUND),
+    }
+)
 class RecommendedCreatorsApi(ListAPIView):
     """Creators whose focus areas overlap the signed-in reader's interests."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = RecommendedCreatorOut
+    pagination_class = PageNumbers
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
@@ -245,11 +261,18 @@ class TopicWeekRankOut(serializers.ModelSerializer):
         fields = ["week_of", "rank", "topic_slug", "topic_name", "engagement_score"]
 
 
+@extend_schema(
+    responses={
+        200: TopicWeekRankOut(many=True),
+        **error_responses(400, 401, 404, e404=PAGE_NOT_FOUND),
+    }
+)
 class TopicsByWeekApi(ListAPIView):
     """Analytics: every week's trending topics with their rank, newest week first."""
 
     permission_classes = [AllowAny]
     serializer_class = TopicWeekRankOut
+    pagination_class = PageNumbers
 
     def get_queryset(self):
         return TopicWeekRank.objects.order_by("-week_of", "rank")
@@ -271,11 +294,18 @@ class CreatorPerformanceOut(serializers.ModelSerializer):
         ]
 
 
+@extend_schema(
+    responses={
+        200: CreatorPerformanceOut(many=True),
+        **error_responses(400, 401, 404, e404=PAGE_NOT_FOUND),
+    }
+)
 class CreatorPerformanceApi(ListAPIView):
     """Analytics: each active creator's videos, views and scores across the imported weeks."""
 
     permission_classes = [AllowAny]
     serializer_class = CreatorPerformanceOut
+    pagination_class = PageNumbers
 
     def get_queryset(self):
         return CreatorPerformance.objects.order_by("-total_views", "creator_name")

@@ -5,26 +5,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grid', '0009_positioned_items_index'),
+        ("grid", "0009_positioned_items_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='bentogriditem',
-            name='bento_grid_items_position_1_100',
-            constraint=models.CheckConstraint(condition=models.Q(('grid_position__isnull', True), models.Q(('grid_position__gte', 1), ('grid_position__lte', 100)), _connector='OR'), name='bento_grid_items_position_1_100', violation_error_message='Position must be between 1 and 100.'),
+            model_name="bentogriditem",
+            name="bento_grid_items_position_1_100",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("grid_position__isnull", True),
+                    models.Q(("grid_position__gte", 1), ("grid_position__lte", 100)),
+                    _connector="OR",
+                ),
+                name="bento_grid_items_position_1_100",
+                violation_error_message="Position must be between 1 and 100.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='bentogriditem',
-            name='bento_grid_items_pinned_has_position',
-            constraint=models.CheckConstraint(condition=models.Q(('is_pinned', False), ('grid_position__isnull', False), _connector='OR'), name='bento_grid_items_pinned_has_position', violation_error_message='A pinned item needs a position.'),
+            model_name="bentogriditem",
+            name="bento_grid_items_pinned_has_position",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("is_pinned", False), ("grid_position__isnull", False), _connector="OR"
+                ),
+                name="bento_grid_items_pinned_has_position",
+                violation_error_message="A pinned item needs a position.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='bentogriditem',
-            name='bento_grid_items_one_pin_per_position',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True), ('is_pinned', True)), fields=('grid_position',), name='bento_grid_items_one_pin_per_position', violation_error_message='Another active item is already pinned at this position.'),
+            model_name="bentogriditem",
+            name="bento_grid_items_one_pin_per_position",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True), ("is_pinned", True)),
+                fields=("grid_position",),
+                name="bento_grid_items_one_pin_per_position",
+                violation_error_message="Another active item is already pinned at this position.",
+            ),
         ),
     ]

@@ -139,7 +139,18 @@ BAD_INPUTS = [
     ),
     ("metadata not an object", None, {"metadata": ["a"]}, "metadata"),
     ("metadata too big", None, {"metadata": {"blob": "x" * 3000}}, "metadata"),
+    ("metadata with a NUL", None, {"metadata": {"note": "a\u0000b"}}, "metadata"),
+    ("metadata key with a NUL", None, {"metadata": {"a\u0000": 1}}, "metadata"),
+    ("metadata with a lone surrogate", None, {"metadata": {"note": ["\ud800"]}}, "metadata"),
+    (
+        "comment text not a string",
+        None,
+        {"interaction_type": "comment", "comment_text": 5},
+        "comment_text",
+    ),
     ("event uuid not a uuid", None, {"event_uuid": "nope"}, "event_uuid"),
+    ("event uuid a boolean", None, {"event_uuid": False}, "event_uuid"),
+    ("event uuid a number", None, {"event_uuid": 7}, "event_uuid"),
     ("future timestamp", None, {"occurred_at": "2099-01-01T00:00:00Z"}, "occurred_at"),
     ("timestamp too old", None, {"occurred_at": "2020-01-01T00:00:00Z"}, "occurred_at"),
     ("timestamp not a date", None, {"occurred_at": "yesterday"}, "occurred_at"),
@@ -169,6 +180,8 @@ def test_bad_event_gets_400_naming_the_field_and_nothing_is_written(
         (b'{"events": []}', "events"),
         (b'{"events": "all of them"}', "events"),
         (b'{"events": [], "extra": 1}', "extra"),
+        (b"[" * 100_000, "detail"),
+        (b'{"metadata": {"a": ' + b"[" * 40 + b"]" * 40 + b"}}", "detail"),
     ],
     ids=[
         "malformed json",
@@ -177,6 +190,8 @@ def test_bad_event_gets_400_naming_the_field_and_nothing_is_written(
         "empty batch",
         "events not a list",
         "unknown top-level key",
+        "nested past the parser's recursion",
+        "nested past 32 levels",
     ],
 )
 def test_malformed_bodies_get_400(client, topic, body, key):
@@ -184,6 +199,13 @@ def test_malformed_bodies_get_400(client, topic, body, key):
     assert response.status_code == 400
     assert key in response.json(), response.json()
     assert not ContentEngagement.objects.exists()
+
+
+def test_a_body_over_the_upload_limit_gets_a_json_400(client, topic, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = post(client, {"events": [view_of(topic, metadata={"x": "y" * 500})] * 3})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Request body too large."}
 
 
 def test_oversize_batch_is_refused(client, topic):
@@ -261,6 +283,36 @@ def test_anonymous_writes_are_throttled(client, topic, settings):
     statuses = [post(client, view_of(topic)).status_code for _ in range(5)]
     assert statuses == [201, 201, 201, 429, 429]
     assert ContentEngagement.objects.count() == 3
+
+
+def test_anonymous_writes_are_limited_by_the_anonymous_rate_only(client, topic, settings):
+    settings.ENGAGEMENT_ANON_RATE, settings.ENGAGEMENT_USER_RATE = "4/min", "2/min"
+    statuses = [post(client, view_of(topic)).status_code for _ in range(5)]
+    assert statuses == [201, 201, 201, 201, 429]
+
+
+def test_signed_in_writes_are_throttled_per_reader_not_per_address(client, topic, settings):
+    settings.ENGAGEMENT_ANON_RATE, settings.ENGAGEMENT_USER_RATE = "1/min", "2/min"
+    client.force_login(f.make_user())
+    statuses = [post(client, view_of(topic)).status_code for _ in range(3)]
+    assert statuses == [201, 201, 429]
+    client.force_login(f.make_user())
+    assert post(client, view_of(topic)).status_code == 201
+
+
+def test_anonymous_clients_behind_a_trusted_proxy_are_throttled_apart(client, topic, settings):
+    settings.ENGAGEMENT_ANON_RATE = "1/min"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    first, second = {"X_Forwarded_For": "198.51.100.7"}, {"X_Forwarded_For": "203.0.113.9"}
+    assert post(client, view_of(topic), **first).status_code == 201
+    assert post(client, view_of(topic), **first).status_code == 429
+    assert post(client, view_of(topic), **second).status_code == 201
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(client, topic, settings):
+    settings.ENGAGEMENT_ANON_RATE = "1/min"
+    assert post(client, view_of(topic), X_Forwarded_For="198.51.100.7").status_code == 201
+    assert post(client, view_of(topic), X_Forwarded_For="203.0.113.9").status_code == 429
 
 
 def test_mine_lists_only_the_callers_events_even_for_an_editor(client, topic):

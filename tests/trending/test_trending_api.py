@@ -94,6 +94,34 @@ def test_videos_list_active_ones_best_first_with_filters(client, db):
     }
 
 
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "", "last", "1.5"])
+def test_a_page_that_is_not_a_page_number_gets_400_naming_it(client, db, page):
+    response = client.get("/api/creators/", {"page": page})
+    assert response.status_code == 400
+    assert "page" in response.json(), response.json()
+
+
+def test_a_page_past_the_last_gets_404(client, db):
+    f.make_creator()
+    assert client.get("/api/creators/", {"page": 1}).status_code == 200
+    response = client.get("/api/creators/", {"page": 2})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid page."}
+
+
+@pytest.mark.parametrize("query", ["week=", "week=2026-8-1x", "creator=", "creator=0"])
+def test_bad_video_filters_get_400_naming_them(client, db, query):
+    response = client.get(f"/api/videos/?{query}")
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json(), response.json()
+
+
+def test_a_slug_no_route_takes_gets_a_json_404(client, db):
+    response = client.get("/api/trending/caf%C3%A9/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
 def test_creators_by_subscribers_and_recommended_by_shared_focus(client, db):
     small = f.make_creator(subscriber_count=1_000, focus_areas=["budget", "recipes"])
     big = f.make_creator(subscriber_count=900_000, focus_areas=["science"])
