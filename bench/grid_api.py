@@ -44,6 +44,7 @@ def line(label: str, ms: list[float], target: str = "") -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (`up`: 2)")
     parser.add_argument(
         "--rate", type=float, default=500, help="GET /api/grid/ requests per second"
     )
@@ -127,9 +128,9 @@ def main() -> None:
             ),
         )
 
-        with gunicorn(server) as url:
+        with gunicorn(server, workers=args.workers) as url:
             print(
-                f"\nHTTP through gunicorn (2 sync workers), wrk paced to the rate, {args.seconds:.0f} s each:"
+                f"\nHTTP through gunicorn ({args.workers} sync workers), wrk paced to the rate, {args.seconds:.0f} s each:"
             )
             public = wrk(f"{url}/api/grid/", rate=args.rate, seconds=int(args.seconds))
             print(

@@ -49,7 +49,6 @@ from engagement.models import (
     Sentiment,
     UserEngagementSummary,
 )
-from engagement.selectors import engagement_missing_content
 from engagement.services import EventInput, engagement_drop_record, engagement_record
 from grid.models import ContentType
 
@@ -202,7 +201,6 @@ class EngagementCreateApi(APIView):
         serializer.is_valid(raise_exception=True)
         inputs = serializer.validated_data["events"] if is_batch else [serializer.validated_data]
         events = [event_from(attrs) for attrs in inputs]
-        self.check_content_exists(events, is_batch)
         user_id = request.user.pk if request.user.is_authenticated else None
         try:
             recorded = engagement_record(events=events, user_id=user_id)
@@ -211,6 +209,8 @@ class EngagementCreateApi(APIView):
             raise ValidationError(
                 {"non_field_errors": [str(exc.__cause__ or exc).splitlines()[0]]}
             ) from exc
+        if recorded.missing:
+            raise missing_content_error(events, recorded.missing, is_batch)
         body = {
             "received": recorded.received,
             "stored": recorded.stored,
@@ -218,18 +218,18 @@ class EngagementCreateApi(APIView):
         }
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @staticmethod
-    def check_content_exists(events: list[EventInput], is_batch: bool) -> None:
-        missing = engagement_missing_content([(e.content_type, e.content_id) for e in events])
-        if not missing:
-            return
-        # Keyed by index, the way DRF reports errors of items in a list.
-        errors = {
-            str(index): {"content_id": [f"No {e.content_type} with id {e.content_id}."]}
-            for index, e in enumerate(events)
-            if (e.content_type, e.content_id) in missing
-        }
-        raise ValidationError({"events": errors} if is_batch else errors["0"])
+
+def missing_content_error(
+    events: list[EventInput], missing: frozenset[tuple[str, int]], is_batch: bool
+) -> ValidationError:
+    """A 400 naming content_id in each event whose content is missing."""
+    # Keyed by index, the way DRF reports errors of items in a list.
+    errors = {
+        str(index): {"content_id": [f"No {e.content_type} with id {e.content_id}."]}
+        for index, e in enumerate(events)
+        if (e.content_type, e.content_id) in missing
+    }
+    return ValidationError({"events": errors} if is_batch else errors["0"])
 
 
 class EventOut(serializers.ModelSerializer):

@@ -51,26 +51,3 @@ def engagement_score_drift() -> list[Drift]:
             "SELECT * FROM engagement_score_drift() ORDER BY content_type, content_id, figure"
         )
         return [Drift(*row) for row in cursor.fetchall()]
-
-
-def engagement_missing_content(pairs: list[tuple[str, int]]) -> set[tuple[str, int]]:
-    """Return the (content_type, content_id) pairs that are not active content the caller sees.
-
-    Runs under the caller's role: content hidden from them counts as missing.
-    """
-    if not pairs:
-        return set()
-    types, ids = zip(*sorted(set(pairs)), strict=True)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT t.content_type, t.content_id
-            FROM unnest(%s::varchar[], %s::bigint[]) AS t (content_type, content_id)
-            WHERE NOT EXISTS (
-                SELECT 1 FROM grid_content c
-                WHERE c.content_type = t.content_type AND c.content_id = t.content_id
-                  AND c.is_active)
-            """,
-            [list(types), list(ids)],
-        )
-        return set(cursor.fetchall())

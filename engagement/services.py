@@ -14,21 +14,6 @@ from django.db import connection
 from carnivore.db_context import SERVICE, run_as
 from engagement.models import DropReason
 
-# One statement for a whole batch: the scoring trigger then runs once for all of it. No
-# RETURNING, since anonymous callers may not read events back (not even their own).
-_INSERT_EVENTS = """
-INSERT INTO content_engagement (
-    content_type, content_id, user_id, interaction_type, sentiment, sentiment_score,
-    comment_text, metadata, event_uuid, created_at)
-SELECT e.content_type, e.content_id, %(user_id)s, e.interaction_type, e.sentiment,
-       e.sentiment_score, e.comment_text, coalesce(e.metadata, '{}'::jsonb), e.event_uuid,
-       coalesce(e.created_at, now())
-FROM jsonb_to_recordset(%(events)s::jsonb) AS e (
-    content_type varchar, content_id bigint, interaction_type varchar, sentiment varchar,
-    sentiment_score numeric, comment_text text, metadata jsonb, event_uuid uuid,
-    created_at timestamptz)
-"""
-
 
 @dataclass(frozen=True)
 class EventInput:
@@ -49,6 +34,9 @@ class EventInput:
 class RecordedEvents:
     received: int
     stored: int
+    # (content_type, content_id) of events whose content is not active content the caller
+    # sees; when there is any, nothing was stored.
+    missing: frozenset[tuple[str, int]] = frozenset()
 
     @property
     def duplicates(self) -> int:
@@ -59,15 +47,22 @@ class RecordedEvents:
 def engagement_record(*, events: Sequence[EventInput], user_id: uuid.UUID | None) -> RecordedEvents:
     """Store `events` for `user_id` (None: anonymous) in one statement, all or nothing.
 
-    Runs under the caller's role and claims: row-level security refuses events recorded for
-    someone else, and the scoring trigger updates rollups and grid items before this returns.
+    Runs under the caller's role and claims, in one round trip (the SQL function
+    `engagement_record`): if some content is not active content the caller sees, nothing is
+    stored and `missing` names it; row-level security refuses events recorded for someone
+    else; the scoring trigger updates rollups and grid items before this returns.
     """
     payload = json.dumps([asdict(event) for event in events], default=str)
     # One statement is atomic by itself: no savepoint (two more round trips) is needed.
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_EVENTS, {"user_id": user_id, "events": payload})
-        stored = cursor.rowcount
-    return RecordedEvents(received=len(events), stored=stored)
+        cursor.execute("SELECT engagement_record(%s::jsonb, %s)", [payload, user_id])
+        outcome = json.loads(cursor.fetchone()[0])  # Django has psycopg hand jsonb over as text
+    if "missing" in outcome:
+        missing = frozenset(
+            (content_type, content_id) for content_type, content_id in outcome["missing"]
+        )
+        return RecordedEvents(received=len(events), stored=0, missing=missing)
+    return RecordedEvents(received=len(events), stored=outcome["stored"])
 
 
 def engagement_drop_record(*, reason: DropReason, user_agent: str, event_count: int) -> None:

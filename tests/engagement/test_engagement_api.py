@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -370,14 +371,24 @@ def test_public_sentiment_shows_counts_and_percents_only(client, topic):
     assert client.get("/api/engagement/sentiment/?content_id=x").status_code == 400
 
 
-def test_content_gone_between_validation_and_insert_is_a_400_and_nothing_is_written(
+def test_content_gone_between_check_and_insert_is_a_400_and_nothing_is_written(
     client, topic, monkeypatch
 ):
-    """If the content disappears after the API checked it, the database refuses the insert:
+    """If the content disappears after it was checked, the scoring trigger refuses the insert:
     the caller gets a 400 and the request's transaction ends cleanly."""
-    monkeypatch.setattr("engagement.apis.engagement_missing_content", lambda pairs: set())
+
+    def insert_unchecked(*, events, user_id):  # the insert that follows a check the race lost
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO content_engagement (content_type, content_id, interaction_type)"
+                " VALUES (%s, %s, %s)",
+                [events[0].content_type, events[0].content_id, events[0].interaction_type],
+            )
+
+    monkeypatch.setattr("engagement.apis.engagement_record", insert_unchecked)
     response = post(client, view_of(topic, content_id=topic.id + 10_000))
     assert response.status_code == 400
     assert "does not exist" in response.json()["non_field_errors"][0]
+    monkeypatch.undo()
     assert not ContentEngagement.objects.exists()
     assert post(client, view_of(topic)).status_code == 201
