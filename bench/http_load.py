@@ -45,7 +45,11 @@ CLIENTS_BEHIND_A_PROXY = {"TRUSTED_PROXIES": "1"}
 
 @contextmanager
 def gunicorn(
-    server: Server, *, workers: int = 2, extra_env: dict[str, str] | None = None
+    server: Server,
+    *,
+    workers: int = 2,
+    threads: int = 1,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Serve the application on `server`'s database with gunicorn's sync workers (as `up`
     does); yield its base URL."""
@@ -60,6 +64,8 @@ def gunicorn(
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
+        "--threads",  # more than 1: gunicorn's gthread workers
+        str(threads),
         "--log-level",
         "warning",
     ]

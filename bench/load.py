@@ -2,7 +2,7 @@
 
 Prepares a fresh benchmark database as `manage.py up` would (sample week imported, grid
 refreshed) plus one reader account per simulated user, with a token and interests drawn from the
-grid's tags so that the personalised grid really re-ranks. Serves it with gunicorn's sync workers
+grid's tags so that the personalised grid really re-ranks. Serves it with gunicorn's workers
 (as `up` does), and drives it with locust (bench/locustfile.py) in its own process: anonymous and
 signed-in readers opening the homepage and recording engagement with its tiles, 5 to 15 s apart.
 Users spawn over the ramp-up; only requests made after it count in the table (errors count from
@@ -13,7 +13,8 @@ Prints a markdown table (p50/p95/p99 and requests/s per endpoint), the CPU each 
 a plot of latency over time to bench/results/load-latency.png. Exits 1 if any request failed
 or an accepted engagement event is missing from the database.
 
-    .venv/bin/python bench/load.py [--users 1000] [--duration 120] [--ramp 60] [--workers 4]
+    .venv/bin/python bench/load.py [--users 1000] [--duration 120] [--ramp 60] [--workers 2]
+        [--threads 1]
     .venv/bin/python bench/load.py --quick     # 200 users, 30 s: a try-out
 """
 
@@ -38,20 +39,17 @@ from pathlib import Path
 import psutil
 import psycopg
 from harness import PROJECT_DIR, Server, fresh_database, machine_line, percentile
-from http_load import gunicorn
+from http_load import CLIENTS_BEHIND_A_PROXY, gunicorn
 
 RESULTS_DIR = PROJECT_DIR / "bench" / "results"
 LOCUSTFILE = PROJECT_DIR / "bench" / "locustfile.py"
 THINK_TIME = "5-15 s"  # locustfile.Reader.wait_time
-# Anonymous readers are throttled per client address, and every simulated reader comes from
-# 127.0.0.1: the benchmark's server gets an anonymous limit that the load cannot reach. Signed-in
-# readers keep the production limit, per account: each simulated reader has an account of its own.
-ANON_RATE_FOR_BENCHMARK = "10000000/min"
-# `up` serves with gunicorn's sync workers (2 by default). A sync worker is held for the whole
-# request, PostgreSQL round trips and an engagement write's commit (WAL flush) included, while its
-# core could serve another request: 2 per core keeps both cores busy while two requests wait on
-# PostgreSQL. More only lengthens queues: locust and PostgreSQL share the same two cores.
-WORKERS = 4
+# Every simulated reader has an address of its own, sent in X-Forwarded-For to a server that
+# trusts one proxy, and signed-in readers an account each: the production throttles apply.
+# As `up` serves: 2 sync gunicorn workers. On this 2-core machine 4 workers, or 2 workers of 4
+# threads, gave the same latencies within a millisecond or two (BENCHMARKS.md): locust and
+# PostgreSQL share the same two cores.
+WORKERS = 2
 # p99 targets of SPEC section 10, per endpoint name in bench/locustfile.py.
 P99_TARGETS_MS = {
     "GET /api/grid/": 10,
@@ -286,7 +284,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1000, help="simulated readers")
     parser.add_argument("--duration", type=int, default=120, help="seconds at full strength")
     parser.add_argument("--ramp", type=int, default=60, help="seconds to spawn the readers")
-    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--quick", action="store_true", help="200 users for 30 s")
     args = parser.parse_args()
     if args.quick:
@@ -306,18 +305,19 @@ def main() -> None:
             f"{args.users:,} simulated readers (7 anonymous : 3 signed in, bench/locustfile.py), "
             f"think time {THINK_TIME}, "
             f"ramp-up {args.ramp} s, then {args.duration} s measured; sample week, "
-            f"{settings.GRID_SLOTS}-slot grid; gunicorn {args.workers} sync workers; "
+            f"{settings.GRID_SLOTS}-slot grid; gunicorn {args.workers} workers x {args.threads} "
+            "thread(s); "
             f"cache: {'Redis' if settings.REDIS_URL else 'per-process (locmem)'}"
         )
         print(
-            f"Throttles: ENGAGEMENT_ANON_RATE raised to {ANON_RATE_FOR_BENCHMARK} (all readers "
-            f"share 127.0.0.1); ENGAGEMENT_USER_RATE kept at {settings.ENGAGEMENT_USER_RATE} "
-            "(one account per signed-in reader)\n"
+            f"Throttles as in production: {settings.ENGAGEMENT_ANON_RATE} per reader's address "
+            f"(X-Forwarded-For, TRUSTED_PROXIES=1), {settings.ENGAGEMENT_USER_RATE} per account\n"
         )
         with gunicorn(
             server,
             workers=args.workers,
-            extra_env={"ENGAGEMENT_ANON_RATE": ANON_RATE_FOR_BENCHMARK},
+            threads=args.threads,
+            extra_env=CLIENTS_BEHIND_A_PROXY,
         ) as url:
             recorded, monitor, locust_code = run_locust(url, args, server)
         with psycopg.connect(server.conninfo()) as conn:

@@ -32,6 +32,7 @@ EVENT_ANONYMOUS = "POST /api/engagement/ (anonymous)"
 EVENT_SIGNED_IN = "POST /api/engagement/ (signed in)"
 
 _tokens = itertools.cycle(json.loads(Path(os.environ["LOAD_READERS"]).read_text())["tokens"])
+_addresses = (f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}" for n in itertools.count(1))
 _requests: list[tuple[float, str, float, int]] = []  # start, name, latency ms, failed
 _spawned_at: list[float] = []
 
@@ -67,6 +68,9 @@ class Reader(FastHttpUser):
     headers: dict[str, str] = {}
 
     def on_start(self) -> None:
+        # Each reader's own address, as the proxy in front of the server reports it
+        # (TRUSTED_PROXIES=1): throttles count each reader on their own, as in production.
+        self.headers = {**self.headers, "X-Forwarded-For": next(_addresses)}
         self.tiles: list[tuple[str, int]] = []
         self.open_homepage()  # a reader arrives on the homepage
 
