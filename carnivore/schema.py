@@ -104,3 +104,20 @@ def error_responses(*codes: int, **descriptions: str) -> dict[int, OpenApiRespon
         body = OpenApiTypes.OBJECT if code == 400 else ErrorOut
         responses[code] = OpenApiResponse(body, description=description)
     return responses
+
+
+def document_database_unavailable(result, generator, request, public) -> dict:
+    """drf-spectacular postprocessing hook: every operation can answer 503 when PostgreSQL is
+    unreachable or restarting (carnivore.db_context.database_unavailable), so every operation
+    documents it."""
+    unavailable = {
+        "description": "The database is unavailable or busy: retry after Retry-After seconds.",
+        "headers": {
+            "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}
+        },
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    }
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            operation["responses"].setdefault("503", unavailable)
+    return result

@@ -9,6 +9,7 @@ refuses (a 500). None of that is what the OpenAPI schema promises.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from django.core.validators import ProhibitNullCharactersValidator
@@ -62,32 +63,36 @@ class StrictUUIDField(StringsOnly, serializers.UUIDField):
     """DRF's UUIDField, for JSON strings only."""
 
 
-def _strings_in(value) -> Iterator[str]:
-    """Every string in a JSON value, object keys included, at any depth."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
+def _scalars_in(value) -> Iterator[str | int | float | bool | None]:
+    """Every scalar in a JSON value, object keys included, at any depth."""
+    if isinstance(value, dict):
         for key, item in value.items():
             yield str(key)
-            yield from _strings_in(item)
+            yield from _scalars_in(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _strings_in(item)
+            yield from _scalars_in(item)
+    else:
+        yield value
 
 
-def check_jsonb_text(value) -> None:
-    """Refuse a JSON value holding text jsonb cannot store: a NUL character or a lone UTF-16
-    surrogate, anywhere in it."""
+def check_jsonb_value(value) -> None:
+    """Refuse a JSON value holding what jsonb cannot store, anywhere in it: a NUL character or
+    a lone UTF-16 surrogate in a text, or a number past a float's range (Python's parser reads
+    `1e400` as infinity, which is no JSON number)."""
     refuse_null, refuse_surrogate = (
         ProhibitNullCharactersValidator(),
         ProhibitSurrogateCharactersValidator(),
     )
-    for text in _strings_in(value):
-        refuse_null(text)
-        refuse_surrogate(text)
+    for scalar in _scalars_in(value):
+        if isinstance(scalar, str):
+            refuse_null(scalar)
+            refuse_surrogate(scalar)
+        elif isinstance(scalar, float) and not math.isfinite(scalar):
+            raise ValidationError("Numbers must be finite (within a double's range).")
 
 
 class JsonbObjectField(serializers.DictField):
-    """A JSON object stored in a jsonb column (see check_jsonb_text)."""
+    """A JSON object stored in a jsonb column (see check_jsonb_value)."""
 
-    default_validators = [check_jsonb_text]
+    default_validators = [check_jsonb_value]

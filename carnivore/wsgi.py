@@ -14,4 +14,5 @@ application = get_wsgi_application()
 from django.urls import get_resolver  # noqa: E402 - needs the settings configured above
 
 get_resolver().url_patterns  # noqa: B018 - imports the URL map
+gc.collect()  # what start-up left behind is freed rather than frozen
 gc.freeze()

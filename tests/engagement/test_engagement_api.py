@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 
@@ -199,6 +200,17 @@ def test_malformed_bodies_get_400(client, topic, body, key):
     response = post(client, body)
     assert response.status_code == 400
     assert key in response.json(), response.json()
+    assert not ContentEngagement.objects.exists()
+
+
+@pytest.mark.parametrize("number", [b"1e400", b"-1e400"])
+def test_metadata_with_a_number_past_a_double_gets_400(client, topic, number):
+    body = (
+        json.dumps(view_of(topic, metadata={"x": 0})).encode().replace(b'"x": 0', b'"x": ' + number)
+    )
+    response = post(client, body)
+    assert response.status_code == 400
+    assert "metadata" in response.json(), response.json()
     assert not ContentEngagement.objects.exists()
 
 
