@@ -103,37 +103,39 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
+# How long a delivery run owns the alerts it claimed: longer than it can take to post them all.
+# Alerts of a run that died are due again after it.
+LEASE = timedelta(seconds=BATCH * TIMEOUT_SECONDS + 60)
+
+
 def alerts_deliver(*, url: str | None = None, secret: str | None = None) -> DeliveryReport:
     """POST the alerts that are due; record each outcome. Does nothing without a webhook URL.
 
-    Due alerts are claimed with FOR UPDATE SKIP LOCKED, so two delivery jobs never send one
-    alert twice.
+    Due alerts are claimed in a short transaction of their own (FOR UPDATE SKIP LOCKED, then
+    leased by moving next_attempt_at past LEASE), so two delivery jobs never send one alert
+    twice and no transaction stays open while a webhook is called. Each outcome is saved in a
+    transaction of its own.
     """
     url = settings.TRENDING_WEBHOOK_URL if url is None else url
     secret = settings.TRENDING_WEBHOOK_SECRET if secret is None else secret
     if not url:
         return DeliveryReport(0, 0, 0)
     delivered = retried = failed = 0
-    with run_as(SERVICE):
-        due = list(
-            TrendingAlert.objects.select_for_update(skip_locked=True)
-            .filter(delivered_at=None, failed_at=None, next_attempt_at__lte=timezone.now())
-            .order_by("next_attempt_at")[:BATCH]
-        )
-        for alert in due:
-            status, error = _post(url, secret, alert.payload)
-            alert.attempts += 1
-            alert.last_status, alert.last_error = status, error
-            now = timezone.now()
-            if error == "":
-                alert.delivered_at = now
-                delivered += 1
-            elif alert.attempts >= MAX_ATTEMPTS:
-                alert.failed_at = now
-                failed += 1
-            else:
-                alert.next_attempt_at = now + backoff(alert.attempts)
-                retried += 1
+    for alert in _claim_due_alerts():
+        status, error = _post(url, secret, alert.payload)
+        alert.attempts += 1
+        alert.last_status, alert.last_error = status, error
+        now = timezone.now()
+        if error == "":
+            alert.delivered_at = now
+            delivered += 1
+        elif alert.attempts >= MAX_ATTEMPTS:
+            alert.failed_at = now
+            failed += 1
+        else:
+            alert.next_attempt_at = now + backoff(alert.attempts)
+            retried += 1
+        with run_as(SERVICE):
             alert.save(
                 update_fields=[
                     "attempts",
@@ -145,6 +147,21 @@ def alerts_deliver(*, url: str | None = None, secret: str | None = None) -> Deli
                 ]
             )
     return DeliveryReport(delivered, retried, failed)
+
+
+def _claim_due_alerts() -> list[TrendingAlert]:
+    """Claim up to BATCH due alerts for this run (see LEASE), in a transaction of its own."""
+    with run_as(SERVICE):
+        now = timezone.now()
+        due = list(
+            TrendingAlert.objects.select_for_update(skip_locked=True)
+            .filter(delivered_at=None, failed_at=None, next_attempt_at__lte=now)
+            .order_by("next_attempt_at")[:BATCH]
+        )
+        TrendingAlert.objects.filter(pk__in=[alert.pk for alert in due]).update(
+            next_attempt_at=now + LEASE
+        )
+    return due
 
 
 def _post(url: str, secret: str, payload: dict) -> tuple[int | None, str]:

@@ -7,14 +7,17 @@ import hmac
 import json
 import threading
 import time
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import psycopg
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tests import factories as f
+from tests.conftest import server_conninfo
 from trending import alerts
 from trending.alerts import SIGNATURE_HEADER, alerts_deliver, alerts_raise, is_score_jump
 from trending.models import TrendingAlert
@@ -117,6 +120,56 @@ def test_a_failing_webhook_is_retried_with_backoff_then_given_up(webhook, alert,
     assert alerts_deliver().delivered == 1
 
 
+def test_an_alert_claimed_by_a_run_is_not_sent_by_another_until_its_lease_ends(webhook, alert):
+    (claimed,) = alerts._claim_due_alerts()  # a run that claimed it and has not posted yet
+    assert claimed.pk == alert.pk
+    assert alerts_deliver().__dict__ == {"delivered": 0, "retried": 0, "failed": 0}
+    assert webhook.received == []
+    alert.refresh_from_db()
+    assert alert.next_attempt_at > timezone.now() + alerts.LEASE - timedelta(minutes=1)
+
+    TrendingAlert.objects.filter(pk=alert.pk).update(next_attempt_at=timezone.now())  # it died
+    assert alerts_deliver().delivered == 1
+    assert len(webhook.received) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_transaction_holds_the_alert_while_the_webhook_is_called(settings):
+    """The webhook is called outside any transaction: another connection can lock the alert."""
+    topic = f.make_topic()
+    with transaction.atomic():
+        alerts_raise(new_topics=[topic], score_jumps=[])
+    locked_during_post = []
+
+    class Probe(Webhook):
+        def __init__(self):
+            super().__init__()
+            handler = self.server.RequestHandlerClass
+            original = handler.do_POST
+
+            def do_post(handler_self):
+                conninfo = server_conninfo(
+                    connection.settings_dict, connection.settings_dict["NAME"]
+                )
+                with psycopg.connect(conninfo) as other:
+                    try:
+                        other.execute("SELECT 1 FROM trending_alerts FOR UPDATE NOWAIT")
+                        locked_during_post.append(False)
+                    except psycopg.errors.LockNotAvailable:
+                        locked_during_post.append(True)
+                original(handler_self)
+
+            handler.do_POST = do_post
+
+    hook = Probe()
+    settings.TRENDING_WEBHOOK_URL, settings.TRENDING_WEBHOOK_SECRET = hook.url, SECRET
+    try:
+        assert alerts_deliver().delivered == 1
+    finally:
+        hook.close()
+    assert locked_during_post == [False]
+
+
 def test_a_hanging_webhook_times_out_quickly_and_is_retried(webhook, alert, monkeypatch):
     monkeypatch.setattr(alerts, "TIMEOUT_SECONDS", 0.5)
     webhook.delay = 3
@@ -161,8 +214,11 @@ def test_the_import_succeeds_and_queues_alerts_whatever_the_webhook_does(
     sample = Path(__file__).resolve().parents[2] / "trending" / "sample_data"
     started = time.monotonic()
     summary = weekly_import(analyzed=[sample / "analyzed_content.json"])
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < alerts.TIMEOUT_SECONDS
+    assert webhook.received == []  # not called by the import
     assert summary.new_topics
-    alerts = TrendingAlert.objects.filter(delivered_at=None)
-    assert alerts.count() == len(summary.new_topics)
-    assert {a.payload["topic_name"] for a in alerts} == {t.topic_name for t in summary.new_topics}
+    alerts_waiting = TrendingAlert.objects.filter(delivered_at=None, attempts=0)
+    assert alerts_waiting.count() == len(summary.new_topics)
+    assert {a.payload["topic_name"] for a in alerts_waiting} == {
+        t.topic_name for t in summary.new_topics
+    }
