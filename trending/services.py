@@ -60,6 +60,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
@@ -148,6 +149,28 @@ class ImportSummary:
     def changed(self) -> bool:
         """Whether any row was (or would be) inserted or updated."""
         return any(counts.created or counts.updated for counts in self.counts.values())
+
+
+@dataclass(frozen=True)
+class ConfiguredImport:
+    """The weekly files the settings name: what the weekly job imports, and the command when
+    it is given no report or crawl."""
+
+    analyzed: list[str]
+    youtube: list[str]
+    bios: str | None
+    rankings: str | None
+
+
+def configured_import() -> ConfiguredImport:
+    """The files of ANALYZED_CONTENT_PATH, YOUTUBE_DATA_PATH, CREATOR_BIOS_PATH and
+    CHANNEL_RANKINGS_PATH (each may be unset)."""
+    return ConfiguredImport(
+        analyzed=[settings.ANALYZED_CONTENT_PATH] if settings.ANALYZED_CONTENT_PATH else [],
+        youtube=[settings.YOUTUBE_DATA_PATH] if settings.YOUTUBE_DATA_PATH else [],
+        bios=settings.CREATOR_BIOS_PATH or None,
+        rankings=settings.CHANNEL_RANKINGS_PATH or None,
+    )
 
 
 def import_files(paths: Iterable[str | Path]) -> list[Path]:

@@ -1,12 +1,10 @@
 """django-q2 entry points of the trending app; each only calls a service."""
 
-from django.conf import settings
-
 from carnivore.jobs import single_flight
 from grid.models import RefreshTrigger
 from grid.services import grid_refresh
 from trending.alerts import alerts_deliver
-from trending.services import import_files, weekly_import
+from trending.services import configured_import, import_files, weekly_import
 
 
 @single_flight("deliver_trending_alerts")
@@ -20,17 +18,14 @@ def import_weekly():
     """The weekly import of the files at ANALYZED_CONTENT_PATH and YOUTUBE_DATA_PATH (and the
     creator profiles and leaderboard, when configured), then a grid refresh so that the new
     week's items take their places at once."""
-    analyzed = (
-        import_files([settings.ANALYZED_CONTENT_PATH]) if settings.ANALYZED_CONTENT_PATH else []
-    )
-    youtube = import_files([settings.YOUTUBE_DATA_PATH]) if settings.YOUTUBE_DATA_PATH else []
-    if not analyzed and not youtube:
+    configured = configured_import()
+    if not configured.analyzed and not configured.youtube:
         return {"skipped": "ANALYZED_CONTENT_PATH and YOUTUBE_DATA_PATH are not set"}
     summary = weekly_import(
-        analyzed=analyzed,
-        youtube=youtube,
-        bios=settings.CREATOR_BIOS_PATH or None,
-        rankings=settings.CHANNEL_RANKINGS_PATH or None,
+        analyzed=import_files(configured.analyzed),
+        youtube=import_files(configured.youtube),
+        bios=configured.bios,
+        rankings=configured.rankings,
     )
     grid_refresh(trigger=RefreshTrigger.SCHEDULE)
     return {kind: vars(counts) for kind, counts in summary.counts.items()}

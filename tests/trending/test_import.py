@@ -842,13 +842,17 @@ def test_command_dry_run(real):
 
 
 def test_command_defaults_to_the_settings_paths(settings, sample_data):
-    """With no report or crawl named, ANALYZED_CONTENT_PATH and YOUTUBE_DATA_PATH are used."""
+    """With no report or crawl named, the command imports what the weekly job would: the four
+    *_PATH settings' files."""
     settings.ANALYZED_CONTENT_PATH = str(sample_data / "analyzed_content.json")
     settings.YOUTUBE_DATA_PATH = str(sample_data / "youtube_data.json")
+    settings.CREATOR_BIOS_PATH = str(sample_data / "creator_bios.json")
+    settings.CHANNEL_RANKINGS_PATH = str(sample_data / "channel_rankings.json")
 
     run_command()
 
     assert (row_counts()["reports"], row_counts()["crawls"]) == (1, 1)
+    assert Creator.objects.exclude(bio="").exists()  # the profiles were read
 
 
 def test_command_invalid_file_exits_1(real):

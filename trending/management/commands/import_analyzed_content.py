@@ -8,14 +8,19 @@ nothing to import).
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from trending.parsers import ImportFileError
-from trending.services import IMPORT_KINDS, ImportSummary, import_files, weekly_import
+from trending.services import (
+    IMPORT_KINDS,
+    ImportSummary,
+    configured_import,
+    import_files,
+    weekly_import,
+)
 
 USAGE_ERROR = 2
 INVALID_INPUT = 1
@@ -49,9 +54,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, analyzed, youtube, bios, rankings, dry_run, **options):
-        if not analyzed and not youtube:
-            analyzed = [settings.ANALYZED_CONTENT_PATH] if settings.ANALYZED_CONTENT_PATH else []
-            youtube = [settings.YOUTUBE_DATA_PATH] if settings.YOUTUBE_DATA_PATH else []
+        if not analyzed and not youtube:  # the weekly job's files
+            configured = configured_import()
+            analyzed, youtube = configured.analyzed, configured.youtube
+            bios, rankings = bios or configured.bios, rankings or configured.rankings
         try:
             analyzed_files = import_files(analyzed)
             youtube_files = import_files(youtube)
