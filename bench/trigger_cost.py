@@ -10,7 +10,7 @@ with pgbench in the same run, into content_engagement:
 
 Targets: ours <= 1.5 x plain; ours >= 20 x faster than the blueprint.
 
-    .venv/bin/python bench/trigger_cost.py [--seconds 10] [--events 100000]
+    .venv/bin/python bench/trigger_cost.py [--seconds 5] [--rounds 3] [--events 100000]
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Page-number pagination for the API's lists, with the page parameter validated.
+"""Page-number pagination for the API's lists (DEFAULT_PAGINATION_CLASS), with the page parameter
+validated.
 
 DRF's own reads `?page=` (empty) as page 1, takes `?page=last`, and answers any other
 non-number with 404 "Invalid page.". Here a page that is not a whole number from 1 up is a 400

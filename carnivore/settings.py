@@ -184,7 +184,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "carnivore.pagination.PageNumbers",
     "PAGE_SIZE": 50,
     "COERCE_DECIMAL_TO_STRING": False,  # scores and percents are numbers in JSON
     # Throttles tell clients apart by address: the last of X-Forwarded-For's addresses added by

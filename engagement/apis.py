@@ -28,7 +28,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from carnivore.pagination import PageNumbers
 from carnivore.parsers import JSONParser
 from carnivore.permissions import IsStaffRole
 from carnivore.schema import CSRF_FAILED, PAGE_NOT_FOUND, error_responses
@@ -298,7 +297,6 @@ class SentimentApi(ListAPIView):
 
     permission_classes = [AllowAny]
     serializer_class = SentimentOut
-    pagination_class = PageNumbers
 
     @extend_schema(
         parameters=[SentimentQuery],
@@ -343,7 +341,6 @@ class UserEngagementSummaryApi(ListAPIView):
 
     permission_classes = [IsStaffRole]
     serializer_class = UserEngagementOut
-    pagination_class = PageNumbers
 
     def get_queryset(self):
         return UserEngagementSummary.objects.order_by("-events", "user_id")

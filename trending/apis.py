@@ -10,7 +10,6 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from carnivore.pagination import PageNumbers
 from carnivore.schema import PAGE_NOT_FOUND, error_responses
 from carnivore.serializers import validated_query
 from grid.selectors import interest_tags_of
@@ -196,7 +195,6 @@ class VideosApi(ListAPIView):
 
     permission_classes = [AllowAny]
     serializer_class = VideoOut
-    pagination_class = PageNumbers
 
     @extend_schema(
         parameters=[VideosQuery],
@@ -221,7 +219,6 @@ class CreatorsApi(ListAPIView):
 
     permission_classes = [AllowAny]
     serializer_class = CreatorOut
-    pagination_class = PageNumbers
 
     def get_queryset(self):
         return creators_active()
@@ -247,7 +244,6 @@ class RecommendedCreatorsApi(ListAPIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class = RecommendedCreatorOut
-    pagination_class = PageNumbers
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
@@ -272,7 +268,6 @@ class TopicsByWeekApi(ListAPIView):
 
     permission_classes = [AllowAny]
     serializer_class = TopicWeekRankOut
-    pagination_class = PageNumbers
 
     def get_queryset(self):
         return TopicWeekRank.objects.order_by("-week_of", "rank")
@@ -305,7 +300,6 @@ class CreatorPerformanceApi(ListAPIView):
 
     permission_classes = [AllowAny]
     serializer_class = CreatorPerformanceOut
-    pagination_class = PageNumbers
 
     def get_queryset(self):
         return CreatorPerformance.objects.order_by("-total_views", "creator_name")
