@@ -30,8 +30,9 @@ from grid.models import (
     RefreshTrigger,
 )
 from grid.selectors import grid_homepage
-from grid.services import grid_item_pin, grid_item_set_active, grid_item_unpin, grid_refresh
+from grid.services import grid_item_pin, grid_item_unpin, grid_refresh
 from trending.admin import SoftDeleteAdmin
+from trending.curation import content_set_active
 
 CURATED_FIELDS = ("grid_position", "is_pinned", "is_active")
 NEXT_REFRESH = "The homepage changes at the next refresh (or use “Refresh now”)."
@@ -116,18 +117,15 @@ class BentoGridItemAdmin(StaffModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-            super().save_model(request, obj, form, change)
-            return
-        plain = [name for name in form.changed_data if name not in CURATED_FIELDS]
-        if plain:
-            obj.save(update_fields=plain)
-        changed = set(form.changed_data)
-        if "is_active" in changed:
-            grid_item_set_active(item=obj, active=obj.is_active)
-        if "is_pinned" in changed and not obj.is_pinned:
-            grid_item_unpin(item=obj)
-        elif changed & {"is_pinned", "grid_position"}:
-            grid_item_pin(item=obj, position=obj.grid_position)
+        elif (
+            "grid_position" in form.changed_data
+            and "is_pinned" not in form.changed_data
+            and obj.grid_position is not None
+        ):
+            # Typing a position pins the item there, in the edit's one UPDATE.
+            obj.is_pinned = True
+            form.changed_data.append("is_pinned")
+        super().save_model(request, obj, form, change)
 
     def curate(self, request, queryset, done: str, change: Callable[[BentoGridItem], None]):
         """Apply `change` (a grid service) to each selected item, then say what was `done`."""
@@ -151,21 +149,13 @@ class BentoGridItemAdmin(StaffModelAdmin):
 
     @admin.action(description="Hide the selected items from the homepage", permissions=["change"])
     def hide(self, request, queryset):
-        self.curate(
-            request,
-            queryset,
-            "Hid",
-            lambda item: grid_item_set_active(item=item, active=False),
-        )
+        changed = content_set_active(queryset=queryset, active=False)
+        self.message_user(request, f"Hid {changed}. {NEXT_REFRESH}", messages.SUCCESS)
 
     @admin.action(description="Show the selected items again", permissions=["change"])
     def show(self, request, queryset):
-        self.curate(
-            request,
-            queryset,
-            "Showed",
-            lambda item: grid_item_set_active(item=item, active=True),
-        )
+        changed = content_set_active(queryset=queryset, active=True)
+        self.message_user(request, f"Showed {changed}. {NEXT_REFRESH}", messages.SUCCESS)
 
     @admin.action(description="Refresh the grid now and preview it", permissions=["change"])
     def refresh_now(self, request, queryset=None):

@@ -96,9 +96,3 @@ def grid_item_unpin(*, item: BentoGridItem) -> None:
     """Let the refresh place `item` by its score again."""
     item.is_pinned = False
     item.save(update_fields=["is_pinned"])
-
-
-def grid_item_set_active(*, item: BentoGridItem, active: bool) -> None:
-    """Show or hide `item` (hidden items leave the homepage at the next refresh)."""
-    item.is_active = active
-    item.save(update_fields=["is_active"])

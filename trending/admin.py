@@ -30,14 +30,16 @@ class SoftDeleteAdmin(StaffModelAdmin):
 
     @admin.action(description="Soft-delete (hide) the selected rows", permissions=["change"])
     def soft_delete(self, request, queryset):
-        changed = content_set_active(queryset_or_rows=queryset, active=False)
-        self.message_user(request, f"Hid {changed} of {len(queryset)} selected.", messages.SUCCESS)
+        changed = content_set_active(queryset=queryset, active=False)
+        self.message_user(
+            request, f"Hid {changed} of {queryset.count()} selected.", messages.SUCCESS
+        )
 
     @admin.action(description="Restore (show) the selected rows", permissions=["change"])
     def restore(self, request, queryset):
-        changed = content_set_active(queryset_or_rows=queryset, active=True)
+        changed = content_set_active(queryset=queryset, active=True)
         self.message_user(
-            request, f"Showed {changed} of {len(queryset)} selected.", messages.SUCCESS
+            request, f"Showed {changed} of {queryset.count()} selected.", messages.SUCCESS
         )
 
     def get_readonly_fields(self, request, obj=None):

@@ -8,8 +8,6 @@ homepage at the next refresh; showing it again shows them again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.db import models, transaction
 
 from grid.models import BentoGridItem, ContentType, EditorialItem, EditorialKind
@@ -23,17 +21,12 @@ GRID_CONTENT_TYPES: dict[type[models.Model], list[str]] = {
 }
 
 
-def content_set_active(
-    *, queryset_or_rows: models.QuerySet | Iterable[models.Model], active: bool
-) -> int:
-    """Show (`active`) or soft-delete the given rows of one model; return how many changed.
+def content_set_active(*, queryset: models.QuerySet, active: bool) -> int:
+    """Show (`active`) or soft-delete the rows of `queryset`; return how many changed.
 
     Runs under the caller's role: rows row-level security keeps from them are left alone.
     Rows already in the wanted state are not written (no audit noise).
     """
-    queryset = _as_queryset(queryset_or_rows)
-    if queryset is None:
-        return 0
     with transaction.atomic():
         changed_ids = list(
             queryset.filter(is_active=not active).order_by().values_list("pk", flat=True)
@@ -51,13 +44,3 @@ def content_set_active(
                 content_type__in=content_types, content_id__in=changed_ids, is_active=not active
             ).update(is_active=active)
     return changed
-
-
-def _as_queryset(queryset_or_rows) -> models.QuerySet | None:
-    if isinstance(queryset_or_rows, models.QuerySet):
-        return queryset_or_rows
-    rows = list(queryset_or_rows)
-    if not rows:
-        return None
-    model = type(rows[0])
-    return model.objects.filter(pk__in=[row.pk for row in rows])

@@ -82,8 +82,8 @@ def test_restoring_what_is_shown_writes_nothing():
     """Rows already in the wanted state are left alone: no update, no audit row."""
     topic = f.make_topic()
     before = AuditLog.objects.count()
-    assert content_set_active(queryset_or_rows=[topic], active=True) == 0
-    assert content_set_active(queryset_or_rows=TrendingTopic.objects.none(), active=False) == 0
+    assert content_set_active(queryset=TrendingTopic.objects.filter(pk=topic.pk), active=True) == 0
+    assert content_set_active(queryset=TrendingTopic.objects.none(), active=False) == 0
     assert AuditLog.objects.count() == before
 
 

@@ -82,6 +82,24 @@ def test_typing_a_position_pins_the_item_there(editor_client, editor):
     ).latest("id")
     assert change.changed_by == editor.pk
     assert (change.old_values["is_pinned"], change.new_values["is_pinned"]) == (False, True)
+    assert (change.old_values["grid_position"], change.new_values["grid_position"]) == (3, 1)
+
+
+@pytest.mark.django_db
+def test_one_edit_of_position_pinned_and_active_is_one_update(editor_client):
+    """Unticking pinned, typing a position and hiding in one edit: all three stick, written by
+    one UPDATE (one audit row)."""
+    (item,) = ranked_items(50)
+    item.is_pinned = True
+    item.save(update_fields=["is_pinned"])
+    before = AuditLog.objects.filter(table_name="bento_grid_items", record_id=str(item.pk))
+    audit_rows = before.count()
+    changes = {"is_pinned": False, "grid_position": 4, "is_active": False}
+    response = editor_client.post(GRID, list_edit(item, **{str(item.pk): changes}))
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.is_pinned, item.grid_position, item.is_active) == (False, 4, False)
+    assert before.count() == audit_rows + 1
 
 
 @pytest.mark.django_db
