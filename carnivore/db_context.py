@@ -338,7 +338,7 @@ def user_for_jwt(encoded: str):
         user_id = uuid.UUID(claims["sub"])
     except (jwt.PyJWTError, KeyError, ValueError):
         return None
-    return get_user_model().objects.filter(pk=user_id).first()
+    return user_with_group_names(sql.SQL("u.id = %s"), [user_id])
 
 
 @contextmanager

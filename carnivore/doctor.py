@@ -130,10 +130,6 @@ class CheckResult:
     ok: bool
     detail: str
 
-    @property
-    def status(self) -> str:
-        return "ok" if self.ok else "FAIL"
-
 
 def _result(name: str, problems: list[str], healthy: str) -> CheckResult:
     return CheckResult(name, not problems, "; ".join(problems) if problems else healthy)

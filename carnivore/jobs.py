@@ -81,23 +81,31 @@ SCHEDULES = (
 )
 
 
+def _registration(spec: ScheduleSpec) -> dict:
+    """The Schedule fields `spec` asks for."""
+    return {
+        "func": spec.func,
+        "schedule_type": spec.schedule_type,
+        "cron": spec.cron,
+        "minutes": spec.minutes,
+        "repeats": -1,
+    }
+
+
+def _registered_as_wanted(schedule: Schedule, spec: ScheduleSpec) -> bool:
+    return all(getattr(schedule, field) == value for field, value in _registration(spec).items())
+
+
 def schedules_register() -> list[str]:
     """Create or correct the schedules; return the names of those created or changed."""
     changed = []
     for spec in SCHEDULES:
-        wanted = {
-            "func": spec.func,
-            "schedule_type": spec.schedule_type,
-            "cron": spec.cron,
-            "minutes": spec.minutes,
-            "repeats": -1,
-        }
         schedule = Schedule.objects.filter(name=spec.name).first()
         if schedule is None:
-            Schedule.objects.create(name=spec.name, **wanted)
+            Schedule.objects.create(name=spec.name, **_registration(spec))
             changed.append(spec.name)
-        elif any(getattr(schedule, field) != value for field, value in wanted.items()):
-            for field, value in wanted.items():
+        elif not _registered_as_wanted(schedule, spec):
+            for field, value in _registration(spec).items():
                 setattr(schedule, field, value)
             schedule.save()
             changed.append(spec.name)
@@ -112,7 +120,5 @@ def schedules_missing() -> list[str]:
     return [
         spec.name
         for spec in SCHEDULES
-        if spec.name not in registered
-        or registered[spec.name].func != spec.func
-        or registered[spec.name].schedule_type != spec.schedule_type
+        if spec.name not in registered or not _registered_as_wanted(registered[spec.name], spec)
     ]

