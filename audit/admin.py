@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from audit.models import AuditLog
+from audit.models import EVENTS_TABLE, AuditLog
 from audit.triggers import AuditInsertedRows, AuditRowChange
 from carnivore.db_context import AUDITORS_GROUP, EDITORS_GROUP, connecting_role
 from carnivore.staff_admin import ReadOnlyAdmin, user_display_names
@@ -196,12 +196,12 @@ class AuditLogAdmin(ReadOnlyAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            history = urlencode({"table_name": obj.table_name, "record_id": obj.record_id})
-            changelist = reverse(f"{self.admin_site.name}:audit_auditlog_changelist")
             diff = audit_diff(obj)
-            context.update(
-                diff=diff,
-                changed_count=sum(row.changed for row in diff),
-                record_history_url=f"{changelist}?{history}",
-            )
+            context.update(diff=diff, changed_count=sum(row.changed for row in diff))
+            # Engagement events are insert-only: the entry is the event's whole history (and
+            # audit_log_record leaves their rows out, so the lookup would scan them all).
+            if obj.table_name != EVENTS_TABLE:
+                history = urlencode({"table_name": obj.table_name, "record_id": obj.record_id})
+                changelist = reverse(f"{self.admin_site.name}:audit_auditlog_changelist")
+                context["record_history_url"] = f"{changelist}?{history}"
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -7,6 +7,9 @@ from django.db.models.functions import Now
 
 from audit.triggers import AppendOnly
 
+# The engagement events: insert-only and by far the most rows, so no per-record index.
+EVENTS_TABLE = "content_engagement"
+
 
 class Operation(models.TextChoices):
     INSERT = "INSERT"
@@ -70,7 +73,7 @@ class AuditLog(models.Model):
             BrinIndex(fields=["changed_at"], name="audit_log_changed_at_brin"),
             models.Index(
                 fields=["table_name", "record_id"],
-                condition=~Q(table_name="content_engagement"),
+                condition=~Q(table_name=EVENTS_TABLE),
                 name="audit_log_record",
             ),
         ]

@@ -81,9 +81,11 @@ def test_every_documented_operation_answers_as_documented(client, schema):
                 else getattr(client, method)(url)
             )
             documented = {int(code) for code in operation["responses"]}
-            assert response.status_code in documented, (
+            succeeding = {code for code in documented if 200 <= code < 300}
+            assert response.status_code in succeeding, (
                 method,
                 path,
                 response.status_code,
-                documented,
+                response.content[:200],
+                succeeding,
             )
