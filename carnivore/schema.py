@@ -106,18 +106,29 @@ def error_responses(*codes: int, **descriptions: str) -> dict[int, OpenApiRespon
     return responses
 
 
-def document_database_unavailable(result, generator, request, public) -> dict:
-    """drf-spectacular postprocessing hook: every operation can answer 503 when PostgreSQL is
-    unreachable or restarting (carnivore.db_context.database_unavailable), so every operation
-    documents it."""
+def paged(serializer: type[serializers.Serializer], *codes: int, **descriptions: str) -> dict:
+    """`extend_schema(responses=...)` of a paginated list of `serializer`: a bad page or filter
+    is a 400, a page past the last a 404, plus the errors of `codes` (see error_responses)."""
+    errors = error_responses(400, 404, *codes, **{"e404": PAGE_NOT_FOUND, **descriptions})
+    return {200: serializer(many=True), **errors}
+
+
+def document_errors_of_every_operation(result, generator, request, public) -> dict:
+    """drf-spectacular postprocessing hook: the errors any operation can answer, documented on
+    each. RequestIdentityMiddleware refuses bad credentials (401) before any view, and answers
+    503 when PostgreSQL is unreachable or restarting (carnivore.db_context.database_unavailable).
+    """
+    error_out = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    refused = {"description": ERROR_DESCRIPTIONS[401], "content": error_out}
     unavailable = {
         "description": "The database is unavailable or busy: retry after Retry-After seconds.",
         "headers": {
             "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}
         },
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        "content": error_out,
     }
     for operations in result["paths"].values():
         for operation in operations.values():
+            operation["responses"].setdefault("401", refused)
             operation["responses"].setdefault("503", unavailable)
     return result

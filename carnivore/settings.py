@@ -203,7 +203,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",  # drf-spectacular's default
-        "carnivore.schema.document_database_unavailable",
+        "carnivore.schema.document_errors_of_every_operation",
     ],
 }
 

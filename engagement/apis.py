@@ -29,7 +29,7 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from carnivore.permissions import IsStaffRole
-from carnivore.schema import CSRF_FAILED, PAGE_NOT_FOUND, error_responses
+from carnivore.schema import CSRF_FAILED, error_responses, paged
 from carnivore.serializers import (
     JsonbObjectField,
     StrictCharField,
@@ -174,7 +174,7 @@ class EngagementCreateApi(APIView):
         responses={
             201: RecordedOut,
             202: OpenApiResponse(DroppedOut, description="A known bot: nothing recorded."),
-            **error_responses(400, 401, 403, 415, 429, e403=CSRF_FAILED),
+            **error_responses(400, 403, 415, 429, e403=CSRF_FAILED),
         },
     )
     def post(self, request):
@@ -254,7 +254,7 @@ class NewestFirst(CursorPagination):
 @extend_schema(
     responses={
         200: EventOut(many=True),
-        **error_responses(401, 404, e404="No such page (`cursor` is not one this API gave)."),
+        **error_responses(404, e404="No such page (`cursor` is not one this API gave)."),
     }
 )
 class MyEngagementApi(ListAPIView):
@@ -290,21 +290,12 @@ class SentimentQuery(serializers.Serializer):
     content_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
 
 
+@extend_schema(parameters=[SentimentQuery], responses=paged(SentimentOut))
 class SentimentApi(ListAPIView):
     """Public sentiment per content over the last 7 days: counts and percents, nothing personal."""
 
     permission_classes = [AllowAny]
     serializer_class = SentimentOut
-
-    @extend_schema(
-        parameters=[SentimentQuery],
-        responses={
-            200: SentimentOut(many=True),
-            **error_responses(400, 401, 404, e404=PAGE_NOT_FOUND),
-        },
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return ContentSentiment.objects.filter(**validated_query(self.request, SentimentQuery))
@@ -328,12 +319,7 @@ class UserEngagementOut(serializers.ModelSerializer):
         ]
 
 
-@extend_schema(
-    responses={
-        200: UserEngagementOut(many=True),
-        **error_responses(400, 401, 403, 404, e403=IsStaffRole.message, e404=PAGE_NOT_FOUND),
-    }
-)
+@extend_schema(responses=paged(UserEngagementOut, 403, e403=IsStaffRole.message))
 class UserEngagementSummaryApi(ListAPIView):
     """Analytics for admins and auditors: each signed-in reader's engagement, most active first."""
 

@@ -79,7 +79,6 @@ class GridApi(APIView):
         responses={
             200: GridOut,
             304: OpenApiResponse(description="Not modified (If-None-Match)."),
-            **error_responses(401),
         },
     )
     def get(self, request):
@@ -104,7 +103,7 @@ class PersonalizedGridApi(APIView):
 
     @extend_schema(
         operation_id="grid_personalized",
-        responses={200: PersonalizedOut, **error_responses(401)},
+        responses={200: PersonalizedOut},
     )
     def get(self, request):
         document = grid_homepage().document()
@@ -146,7 +145,7 @@ class GridRefreshApi(APIView):
         request=None,
         responses={
             201: RefreshOut,
-            **error_responses(401, 403, e403=f"{IsAdminRole.message} Or: {CSRF_FAILED}"),
+            **error_responses(403, e403=f"{IsAdminRole.message} Or: {CSRF_FAILED}"),
         },
     )
     def post(self, request):
@@ -191,9 +190,7 @@ class MyInterestsApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        operation_id="my_interests_read", responses={200: InterestsOut, **error_responses(401)}
-    )
+    @extend_schema(operation_id="my_interests_read", responses={200: InterestsOut})
     def get(self, request):
         row = UserInterest.objects.filter(user=request.user, is_active=True).first()
         if row is None:
@@ -203,7 +200,7 @@ class MyInterestsApi(APIView):
     @extend_schema(
         operation_id="my_interests_replace",
         request=InterestsIn,
-        responses={200: InterestsOut, **error_responses(400, 401, 403, 415, e403=CSRF_FAILED)},
+        responses={200: InterestsOut, **error_responses(400, 403, 415, e403=CSRF_FAILED)},
     )
     def put(self, request):
         serializer = InterestsIn(data=request.data)

@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from carnivore.schema import PAGE_NOT_FOUND, error_responses
+from carnivore.schema import error_responses, paged
 from carnivore.serializers import validated_query
 from grid.selectors import interest_tags_of
 from trending.models import (
@@ -88,7 +88,7 @@ class TrendingApi(APIView):
         parameters=[WeekQuery],
         responses={
             200: TrendingWeekOut,
-            **error_responses(400, 401, 404, e404="No report for that week."),
+            **error_responses(400, 404, e404="No report for that week."),
         },
     )
     def get(self, request):
@@ -131,7 +131,7 @@ class TrendingTopicApi(APIView):
         parameters=[
             OpenApiParameter("slug", str, OpenApiParameter.PATH, pattern=r"^[-a-zA-Z0-9_]+$")
         ],
-        responses={200: TopicDetailOut, **error_responses(401, 404, e404="No such topic.")},
+        responses={200: TopicDetailOut, **error_responses(404, e404="No such topic.")},
     )
     def get(self, request, slug: str):
         found = trending_topic_with_history(slug)
@@ -190,30 +190,19 @@ class VideoOut(serializers.ModelSerializer):
         return {"id": video.creator_id, "creator_name": video.creator.creator_name}
 
 
+@extend_schema(parameters=[VideosQuery], responses=paged(VideoOut))
 class VideosApi(ListAPIView):
     """Active top videos, best base score first."""
 
     permission_classes = [AllowAny]
     serializer_class = VideoOut
 
-    @extend_schema(
-        parameters=[VideosQuery],
-        responses={
-            200: VideoOut(many=True),
-            **error_responses(400, 401, 404, e404=PAGE_NOT_FOUND),
-        },
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
     def get_queryset(self):
         query = validated_query(self.request, VideosQuery)
         return videos_active(creator_id=query.get("creator"), week_of=query.get("week"))
 
 
-@extend_schema(
-    responses={200: CreatorOut(many=True), **error_responses(400, 401, 404, e404=PAGE_NOT_FOUND)}
-)
+@extend_schema(responses=paged(CreatorOut))
 class CreatorsApi(ListAPIView):
     """Active creators, most subscribed first."""
 
@@ -233,12 +222,7 @@ class RecommendedCreatorOut(CreatorOut):
         fields = [*CreatorOut.Meta.fields, "shared_focus_areas"]
 
 
-@extend_schema(
-    responses={
-        200: RecommendedCreatorOut(many=True),
-        **error_responses(400, 401, 404, e404=PAGE_NOT_FOUND),
-    }
-)
+@extend_schema(responses=paged(RecommendedCreatorOut))
 class RecommendedCreatorsApi(ListAPIView):
     """Creators whose focus areas overlap the signed-in reader's interests."""
 
@@ -257,12 +241,7 @@ class TopicWeekRankOut(serializers.ModelSerializer):
         fields = ["week_of", "rank", "topic_slug", "topic_name", "engagement_score"]
 
 
-@extend_schema(
-    responses={
-        200: TopicWeekRankOut(many=True),
-        **error_responses(400, 401, 404, e404=PAGE_NOT_FOUND),
-    }
-)
+@extend_schema(responses=paged(TopicWeekRankOut))
 class TopicsByWeekApi(ListAPIView):
     """Analytics: every week's trending topics with their rank, newest week first."""
 
@@ -289,12 +268,7 @@ class CreatorPerformanceOut(serializers.ModelSerializer):
         ]
 
 
-@extend_schema(
-    responses={
-        200: CreatorPerformanceOut(many=True),
-        **error_responses(400, 401, 404, e404=PAGE_NOT_FOUND),
-    }
-)
+@extend_schema(responses=paged(CreatorPerformanceOut))
 class CreatorPerformanceApi(ListAPIView):
     """Analytics: each active creator's videos, views and scores across the imported weeks."""
 

@@ -49,6 +49,7 @@ def test_schema_validates_and_covers_the_contract(schema):
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             assert operation.get("responses"), f"{method.upper()} {path} documents no response"
+            assert "401" in operation["responses"], f"{method.upper()} {path}"
             unavailable = operation["responses"].get("503", {})
             assert "Retry-After" in unavailable.get("headers", {}), f"{method.upper()} {path}"
 
