@@ -59,6 +59,7 @@ def audit_triggers(*, unaudited_columns: tuple[str, ...] = ()) -> list[AuditRowC
 class AuditInsertedRows(DefinerTrigger):
     """Write one audit row per inserted row, once per statement (for high-volume event tables)."""
 
+    name = "audit_inserted_rows"
     level = pgtrigger.Statement
     when = pgtrigger.After
     operation = pgtrigger.Insert
@@ -71,13 +72,11 @@ class AuditInsertedRows(DefinerTrigger):
         RETURN NULL;
     """
 
-    def __init__(self, *, name: str = "audit_inserted_rows", **kwargs):
-        super().__init__(name=name, **kwargs)
-
 
 class AppendOnly(StrictTrigger):
     """Refuse UPDATE and DELETE for every role, the table's owner included."""
 
+    name = "append_only"
     when = pgtrigger.Before
     operation = pgtrigger.Update | pgtrigger.Delete
     func = """
@@ -85,6 +84,3 @@ class AppendOnly(StrictTrigger):
             ERRCODE = 'insufficient_privilege',
             MESSAGE = format('%s is append-only: %s refused', TG_TABLE_NAME, TG_OP);
     """
-
-    def __init__(self, *, name: str = "append_only", **kwargs):
-        super().__init__(name=name, **kwargs)

@@ -64,15 +64,14 @@ class StampModifiedAt(Trigger):
     not edits and should not cost a trigger call on a hot path.
     """
 
+    name = "stamp_modified_at"
     when = pgtrigger.Before
     operation = pgtrigger.Update
     func = f"NEW.{MODIFIED_AT} = now(); RETURN NEW;"
 
-    def __init__(
-        self, *, name: str = "stamp_modified_at", unstamped_columns: tuple[str, ...] = (), **kwargs
-    ):
+    def __init__(self, *, unstamped_columns: tuple[str, ...] = (), **kwargs):
         condition = StoredColumnsChange(exclude=[MODIFIED_AT, *unstamped_columns])
-        super().__init__(name=name, condition=condition, **kwargs)
+        super().__init__(condition=condition, **kwargs)
 
 
 class SoftDeleteWithNotice(Trigger):
@@ -82,11 +81,9 @@ class SoftDeleteWithNotice(Trigger):
     caller may deactivate the row, and the audit trigger records it as an UPDATE.
     """
 
+    name = "soft_delete"
     when = pgtrigger.Before
     operation = pgtrigger.Delete
-
-    def __init__(self, *, name: str = "soft_delete", **kwargs):
-        super().__init__(name=name, **kwargs)
 
     def get_func(self, model) -> str:
         table = pgtrigger.utils.quote(model._meta.db_table)

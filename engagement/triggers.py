@@ -44,6 +44,7 @@ _COUNTS_BY_KIND = """
 class ScoreInsertedEvents(DefinerTrigger):
     """Keep rollups and grid-item figures exact for every inserted event (see module doc)."""
 
+    name = "score_inserted_events"
     level = pgtrigger.Statement
     when = pgtrigger.After
     operation = pgtrigger.Insert
@@ -58,13 +59,11 @@ class ScoreInsertedEvents(DefinerTrigger):
         RETURN NULL;
     """
 
-    def __init__(self, *, name: str = "score_inserted_events", **kwargs):
-        super().__init__(name=name, **kwargs)
-
 
 class SkipRepeatedEvent(DefinerTrigger):
     """Drop an event whose event_uuid is already stored (a client's retry)."""
 
+    name = "skip_repeated_event"
     level = pgtrigger.Row
     when = pgtrigger.Before
     operation = pgtrigger.Insert
@@ -78,6 +77,3 @@ class SkipRepeatedEvent(DefinerTrigger):
         END IF;
         RETURN NULL;
     """
-
-    def __init__(self, *, name: str = "skip_repeated_event", **kwargs):
-        super().__init__(name=name, **kwargs)
