@@ -30,17 +30,18 @@ class SoftDeleteAdmin(StaffModelAdmin):
 
     @admin.action(description="Soft-delete (hide) the selected rows", permissions=["change"])
     def soft_delete(self, request, queryset):
-        changed = content_set_active(queryset=queryset, active=False)
-        self.message_user(
-            request, f"Hid {changed} of {queryset.count()} selected.", messages.SUCCESS
-        )
+        self.set_active(request, queryset, active=False, done="Hid")
 
     @admin.action(description="Restore (show) the selected rows", permissions=["change"])
     def restore(self, request, queryset):
-        changed = content_set_active(queryset=queryset, active=True)
-        self.message_user(
-            request, f"Showed {changed} of {queryset.count()} selected.", messages.SUCCESS
-        )
+        self.set_active(request, queryset, active=True, done="Showed")
+
+    def set_active(self, request, queryset, *, active: bool, done: str) -> None:
+        # Counted before the UPDATE: the selection keeps the list's filters (is_active=1, say),
+        # which the changed rows may no longer match afterwards.
+        selected = queryset.count()
+        changed = content_set_active(queryset=queryset, active=active)
+        self.message_user(request, f"{done} {changed} of {selected} selected.", messages.SUCCESS)
 
     def get_readonly_fields(self, request, obj=None):
         return ("is_active", *super().get_readonly_fields(request, obj))

@@ -60,6 +60,14 @@ def test_soft_delete_hides_a_topic_and_its_grid_item_and_restore_shows_both(edit
 
 
 @pytest.mark.django_db
+def test_soft_delete_from_a_filtered_list_counts_the_selection_before_hiding(editor_client):
+    """The selection keeps the list's filter (active only), which hidden rows no longer match."""
+    topics = [f.make_topic(), f.make_topic()]
+    response = act(editor_client, f"{TOPICS}?is_active__exact=1", "soft_delete", *topics)
+    assert [str(m) for m in response.context["messages"]] == ["Hid 2 of 2 selected."]
+
+
+@pytest.mark.django_db
 def test_soft_delete_of_videos_creators_and_editorial_items(editor_client):
     """The same actions hide videos, creators and editorial items (with their grid items)."""
     video = f.make_video()
