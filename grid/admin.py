@@ -10,10 +10,9 @@ the next refresh: hourly, or at once with "Refresh now".
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,8 +20,6 @@ from django.utils.dateparse import parse_datetime
 
 from carnivore.staff_admin import ReadOnlyAdmin, StaffModelAdmin, user_display_names
 from grid.models import (
-    FEATURED_POSITIONS,
-    HERO_POSITION,
     BentoGridItem,
     ContentType,
     EditorialItem,
@@ -30,12 +27,15 @@ from grid.models import (
     RefreshTrigger,
 )
 from grid.selectors import grid_homepage
-from grid.services import grid_item_pin, grid_item_unpin, grid_refresh
+from grid.services import grid_items_set_pinned, grid_refresh
 from trending.admin import SoftDeleteAdmin
 from trending.curation import content_set_active
 
 CURATED_FIELDS = ("grid_position", "is_pinned", "is_active")
 NEXT_REFRESH = "The homepage changes at the next refresh (or use “Refresh now”)."
+# The tile an item holds on the homepage as last refreshed: the view decides tiles by slot.
+HOMEPAGE_TILE = RawSQL("SELECT h.tile FROM homepage_grid h WHERE h.id = bento_grid_items.id", ())
+TILE_SIZES = {"hero": "hero 2x2", "featured": "featured 2x1", "standard": "standard 1x1"}
 
 
 def _created_by(obj) -> str:
@@ -78,15 +78,12 @@ class BentoGridItemAdmin(StaffModelAdmin):
         "modified_at",
     )
 
-    @admin.display(description="tile")
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(homepage_tile=HOMEPAGE_TILE)
+
+    @admin.display(description="homepage tile")
     def tile(self, item: BentoGridItem) -> str:
-        if item.grid_position is None:
-            return "—"
-        if item.grid_position == HERO_POSITION:
-            return "hero 2x2"
-        if item.grid_position in FEATURED_POSITIONS:
-            return "featured 2x1"
-        return "standard 1x1"
+        return TILE_SIZES.get(item.homepage_tile, "—")
 
     @admin.display(description="score", ordering="ranking_score")
     def score(self, item: BentoGridItem) -> str:
@@ -127,25 +124,15 @@ class BentoGridItemAdmin(StaffModelAdmin):
             form.changed_data.append("is_pinned")
         super().save_model(request, obj, form, change)
 
-    def curate(self, request, queryset, done: str, change: Callable[[BentoGridItem], None]):
-        """Apply `change` (a grid service) to each selected item, then say what was `done`."""
-        items = list(queryset)
-        for item in items:
-            change(item)
-        self.message_user(request, f"{done} {len(items)}. {NEXT_REFRESH}", messages.SUCCESS)
-
     @admin.action(description="Pin the selected items at their positions", permissions=["change"])
     def pin(self, request, queryset):
-        self.curate(
-            request,
-            queryset,
-            "Pinned",
-            lambda item: grid_item_pin(item=item, position=item.grid_position),
-        )
+        changed = grid_items_set_pinned(queryset=queryset, pinned=True)
+        self.message_user(request, f"Pinned {changed}. {NEXT_REFRESH}", messages.SUCCESS)
 
     @admin.action(description="Unpin the selected items", permissions=["change"])
     def unpin(self, request, queryset):
-        self.curate(request, queryset, "Unpinned", lambda item: grid_item_unpin(item=item))
+        changed = grid_items_set_pinned(queryset=queryset, pinned=False)
+        self.message_user(request, f"Unpinned {changed}. {NEXT_REFRESH}", messages.SUCCESS)
 
     @admin.action(description="Hide the selected items from the homepage", permissions=["change"])
     def hide(self, request, queryset):

@@ -16,8 +16,6 @@ from audit.triggers import audit_triggers
 from carnivore.models import Timestamped, not_blank, score_range
 from carnivore.triggers import SoftDeleteWithNotice, StampModifiedAt
 
-HERO_POSITION = 1
-FEATURED_POSITIONS = range(2, 6)
 MAX_POSITION = 100
 
 # Kept by the scoring triggers from the (audited) engagement events: not audited themselves,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -92,7 +93,7 @@ def grid_item_pin(*, item: BentoGridItem, position: int) -> None:
     item.save(update_fields=["is_pinned", "grid_position"])
 
 
-def grid_item_unpin(*, item: BentoGridItem) -> None:
-    """Let the refresh place `item` by its score again."""
-    item.is_pinned = False
-    item.save(update_fields=["is_pinned"])
+def grid_items_set_pinned(*, queryset: QuerySet[BentoGridItem], pinned: bool) -> int:
+    """Pin the items at their positions, or hand them back to the refresh, in one UPDATE;
+    return how many changed."""
+    return queryset.filter(is_pinned=not pinned).update(is_pinned=pinned)

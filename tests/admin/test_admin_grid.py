@@ -134,6 +134,19 @@ def test_actions_pin_unpin_hide_and_show(editor_client):
     assert first.is_active
 
 
+@pytest.mark.django_db
+def test_the_list_shows_each_items_tile_as_the_homepage_serves_it(editor_client):
+    """Tiles come from the refreshed homepage: an item ranked past its slots, or hidden, has none."""
+    *on_homepage, eighth, hidden = ranked_items(95, 90, 80, 70, 60, 50, 40, 30, 20)
+    BentoGridItem.objects.filter(pk=hidden.pk).update(is_active=False)
+    html = editor_client.get(GRID).content.decode()
+    tiles = re.findall(r'<td class="field-tile">([^<]*)</td>', html)
+    assert sorted(tiles) == sorted(
+        ["hero 2x2"] + ["featured 2x1"] * 4 + ["standard 1x1"] * 2 + ["—"] * 2
+    )
+    assert len(on_homepage) == 7 and eighth.grid_position == 8
+
+
 def constraint_message(name: str) -> str:
     """The words a grid constraint is reported in (`violation_error_message`)."""
     (constraint,) = [c for c in BentoGridItem._meta.constraints if c.name == name]
