@@ -11,12 +11,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import reduce
-from operator import or_
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.db.models.functions import TruncDate
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -81,11 +79,8 @@ def sentiment_per_grid_item(*, limit: int = SENTIMENT_ITEMS) -> list[ItemSentime
     )
     if not items:
         return []
-    same_content = (Q(content_type=i.content_type, content_id=i.content_id) for i in items)
-    sentiments = {
-        (s.content_type, s.content_id): s
-        for s in ContentSentiment.objects.filter(reduce(or_, same_content))
-    }
+    keys = [(item.content_type, item.content_id) for item in items]
+    sentiments = {s.pk: s for s in ContentSentiment.objects.filter(pk__in=keys)}
     rows = []
     for item in items:
         found = sentiments.get((item.content_type, item.content_id))

@@ -101,6 +101,9 @@ class TopicWeekInline(ReadOnlyInline):
     ordering = ("-report__week_of",)
     verbose_name_plural = "weekly history"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("report")
+
 
 class VideoWeekInline(ReadOnlyInline):
     model = VideoWeek
@@ -108,6 +111,9 @@ class VideoWeekInline(ReadOnlyInline):
     readonly_fields = fields
     ordering = ("-crawl__collected_on",)
     verbose_name_plural = "weekly history"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("crawl")
 
 
 @admin.register(TrendingTopic)

@@ -13,6 +13,7 @@ import pytest
 from audit.models import AuditLog
 from grid.models import BentoGridItem, EditorialItem
 from tests import factories as f
+from tests.conftest import statements_sent
 from trending.curation import content_set_active
 from trending.models import Creator, TopVideo, TrendingTopic
 
@@ -177,3 +178,28 @@ def test_a_duplicate_name_is_refused_politely(editor_client):
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
     assert Creator.objects.filter(creator_name="Kelly Hogan").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("page", "make_week", "owner", "week"),
+    [
+        (TOPICS, f.make_topic_week, "topic", "report"),
+        (VIDEOS, f.make_video_week, "video", "crawl"),
+    ],
+)
+def test_the_weekly_history_costs_the_same_statements_for_one_week_or_five(
+    editor_client, page, make_week, owner, week
+):
+    """The history inline loads each week's report or crawl with its rows, not one by one."""
+
+    def statements_for(weeks: int) -> int:
+        row = make_week()
+        for _ in range(weeks - 1):
+            make_week(**{owner: getattr(row, owner)})
+        with statements_sent() as sent:
+            assert editor_client.get(f"{page}{getattr(row, owner).pk}/change/").status_code == 200
+        return len(sent)
+
+    statements_for(1)  # the first page view loads what Django caches per process
+    assert statements_for(5) == statements_for(1)
