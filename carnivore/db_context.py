@@ -154,11 +154,6 @@ def read_alias() -> str:
     return _read_alias.get()
 
 
-def read_connection():
-    """The connection for a raw read (see `read_alias`)."""
-    return connections[read_alias()]
-
-
 class ReadReplicaRouter:
     """Database router: model reads of safe requests go to the replica, everything else to the
     primary. Both run under the request's identity (RequestIdentityMiddleware)."""

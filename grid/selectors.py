@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-
-from carnivore.db_context import read_connection
+from django.db import connection
 
 HOMEPAGE_CACHE_KEY = "homepage_grid:v1"
 # Without Redis every web process has its own cache, which a refresh elsewhere cannot clear:
@@ -58,8 +57,12 @@ def _number(value):
 
 
 def grid_homepage_from_database() -> Homepage:
-    """Read `homepage_grid` (by slot) and serialise it, with an ETag of its items."""
-    with read_connection().cursor() as cursor:
+    """Read `homepage_grid` (by slot) and serialise it, with an ETag of its items.
+
+    From the primary, even in a GET with a replica configured: a refresh clears the cache, and
+    a refill from a replica still behind it would keep serving the old grid for the cache's
+    lifetime."""
+    with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(_HOMEPAGE_COLUMNS)} FROM homepage_grid ORDER BY slot")
         rows = cursor.fetchall()
     items = []
@@ -122,10 +125,13 @@ def grid_personalized(items: list[dict], interest_tags: set[str]) -> list[dict]:
 
 
 def interest_tags_of(user) -> set[str]:
-    """The reader's active interest tags (read under their own role: only their row)."""
+    """The reader's active interest tags (read under their own role: only their row).
+
+    From the primary, as the reader's sign-in was: a reader sees their interests as just saved,
+    and the request needs no second connection."""
     if not user.is_authenticated:
         return set()
-    with read_connection().cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
             "SELECT interest_tags FROM user_interests WHERE user_id = %s AND is_active", [user.pk]
         )

@@ -10,6 +10,8 @@ from django.apps import apps
 from django.db import connections, router
 
 from carnivore.db_context import REPLICA_DB_ALIAS, ReadReplicaRouter
+from grid.models import RefreshTrigger
+from grid.services import grid_refresh
 from tests import factories as f
 from tests.conftest import statements_sent
 
@@ -75,3 +77,22 @@ def test_djangos_own_tables_are_read_from_the_primary(client, replica):
     assert (index.status_code, grid_items.status_code) == (200, 200)
     assert any("bento_grid_items" in sql for sql in on_replica)
     assert not any("auth_permission" in sql or "carnivore_user" in sql for sql in on_replica)
+
+
+def test_the_homepage_and_a_readers_interests_are_read_from_the_primary(client, replica):
+    """A refresh clears the cached homepage; refilling it from a replica that is behind would
+    serve the old grid for the cache's lifetime. Interests are read where they were saved."""
+    topic = f.make_topic()
+    f.make_grid_item(content_id=topic.id, content_title=topic.topic_name)
+    reader = f.make_user()
+    f.make_interest(user=reader, interest_tags=["sleep"])
+    grid_refresh(trigger=RefreshTrigger.COMMAND)
+    client.force_login(reader)
+    with statements_sent() as on_primary, statements_sent(REPLICA_DB_ALIAS) as on_replica:
+        public = client.get("/api/grid/")
+        personal = client.get("/api/grid/personalized/")
+    assert (public.status_code, personal.status_code) == (200, 200)
+    assert [i["id"] for i in public.json()["items"]] == [i["id"] for i in personal.json()["items"]]
+    assert any("homepage_grid" in sql for sql in on_primary)
+    assert any("user_interests" in sql for sql in on_primary)
+    assert on_replica == []
