@@ -62,17 +62,15 @@ DATABASES = {"default": _default_db}
 # An optional read replica: GET and HEAD requests read from it (carnivore.db_context).
 READ_REPLICA = bool(env.str("DATABASE_REPLICA_URL", default=""))
 if READ_REPLICA:
+    _replica_db = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"] = {
-        **env.db("DATABASE_REPLICA_URL"),
+        **_replica_db,
         **{
             key: _default_db[key]
-            for key in (
-                "CONN_MAX_AGE",
-                "CONN_HEALTH_CHECKS",
-                "DISABLE_SERVER_SIDE_CURSORS",
-                "OPTIONS",
-            )
+            for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "DISABLE_SERVER_SIDE_CURSORS")
         },
+        # The primary's connection options, and the replica URL's own (sslmode=verify-full...).
+        "OPTIONS": {**_default_db["OPTIONS"], **_replica_db.get("OPTIONS", {})},
         "TEST": {"MIRROR": "default"},
     }
     DATABASE_ROUTERS = ["carnivore.db_context.ReadReplicaRouter"]

@@ -4,6 +4,10 @@ writes go to the primary. Tested with a second connection alias to the same data
 from __future__ import annotations
 
 import importlib
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 from django.apps import apps
@@ -13,7 +17,7 @@ from carnivore.db_context import REPLICA_DB_ALIAS, ReadReplicaRouter
 from grid.models import RefreshTrigger
 from grid.services import grid_refresh
 from tests import factories as f
-from tests.conftest import statements_sent
+from tests.conftest import PROJECT_DIR, statements_sent
 
 staff_group_permissions = importlib.import_module(
     "carnivore.migrations.0004_staff_group_permissions"
@@ -96,3 +100,28 @@ def test_the_homepage_and_a_readers_interests_are_read_from_the_primary(client, 
     assert any("homepage_grid" in sql for sql in on_primary)
     assert any("user_interests" in sql for sql in on_primary)
     assert on_replica == []
+
+
+def test_the_replica_keeps_the_connection_options_of_its_own_url():
+    """sslmode and the like given in DATABASE_REPLICA_URL are kept beside the primary's options."""
+    program = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['replica']['OPTIONS']))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "carnivore.settings",
+        "DATABASE_URL": "postgres://app@primary.example/carnivore",
+        "DATABASE_REPLICA_URL": "postgres://app@replica.example/carnivore?sslmode=verify-full",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {program}"],
+        env=env,
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    options = json.loads(result.stdout)
+    assert options["sslmode"] == "verify-full"
+    assert "server_side_binding" in options  # the primary's
