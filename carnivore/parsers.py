@@ -16,19 +16,19 @@ MAX_DEPTH = 32
 
 def json_depth(value) -> int:
     """Return how deeply arrays and objects nest in a parsed JSON value (a scalar: 0)."""
-    deepest = 0
-    pending = [(value, 1)]
-    while pending:  # a loop, not recursion: the value may be as deep as the parser allowed
-        item, depth = pending.pop()
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        deepest = max(deepest, depth)
-        pending.extend((child, depth + 1) for child in children)
-    return deepest
+    # Level by level, keeping only containers: a loop, not recursion (the value may be as deep
+    # as the parser allowed), and scalars, most of a document, are looked at once.
+    level = [value] if isinstance(value, (dict, list)) else []
+    depth = 0
+    while level:
+        depth += 1
+        level = [
+            child
+            for container in level
+            for child in (container.values() if isinstance(container, dict) else container)
+            if isinstance(child, (dict, list))
+        ]
+    return depth
 
 
 class JSONParser(parsers.JSONParser):
