@@ -202,6 +202,26 @@ class _IdentityBeforeFirstQuery:
 DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 DATABASE_UNAVAILABLE_DETAIL = "The database is unavailable or busy; try again."
 DATABASE_UNAVAILABLE_RETRY_SECONDS = 1
+# psycopg files some errors a retry cannot get past under OperationalError too (a program
+# limit such as the stack depth, 54xxx): those stay errors (500), not "try again". Retried:
+# connection trouble (08), insufficient resources (53), shutdown, restart or cancel (57),
+# system errors (58), and serialization failures, deadlocks and lock timeouts.
+_RETRYABLE_SQLSTATE_CLASSES = ("08", "53", "57", "58")
+_RETRYABLE_SQLSTATES = ("40001", "40P01", "55P03")
+
+
+def is_database_unavailable(exc: Exception) -> bool:
+    """Whether `exc` means the database is unreachable or busy, so that a retry may succeed."""
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    return (
+        sqlstate is None  # no answer from the server: the connection itself failed
+        or sqlstate[:2] in _RETRYABLE_SQLSTATE_CLASSES
+        or sqlstate in _RETRYABLE_SQLSTATES
+    )
 
 
 def database_unavailable(request, exc: Exception) -> JsonResponse:
@@ -229,11 +249,13 @@ class RequestIdentityMiddleware:
         try:
             return self.respond(request)
         except DATABASE_UNAVAILABLE_ERRORS as exc:  # connecting, authenticating, committing
+            if not is_database_unavailable(exc):
+                raise
             return database_unavailable(request, exc)
 
     def process_exception(self, request, exception):
         """A view lost the database: roll its transaction back and answer 503."""
-        if not isinstance(exception, DATABASE_UNAVAILABLE_ERRORS):
+        if not is_database_unavailable(exception):
             return None
         for alias in connections:
             if connections[alias].in_atomic_block:

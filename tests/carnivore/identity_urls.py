@@ -2,7 +2,7 @@
 
 from django.db import DatabaseError, connection, transaction
 from django.http import JsonResponse
-from django.urls import path
+from django.urls import path, re_path
 
 
 def database_view(request):
@@ -41,9 +41,17 @@ def no_database_view(request):
     return JsonResponse({"ok": True})
 
 
+def sqlstate_view(request, sqlstate: str):
+    """Fail with an error of this SQLSTATE raised by the server."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DO $$ BEGIN RAISE EXCEPTION 'test' USING ERRCODE = '{sqlstate}'; END $$")
+    return JsonResponse({"ok": True})
+
+
 urlpatterns = [
     path("db/", database_view),
     path("fail/", failing_view),
     path("savepoint-first/", savepoint_first_view),
     path("no-db/", no_database_view),
+    re_path(r"^sqlstate/(?P<sqlstate>[0-9A-Z]{5})/$", sqlstate_view),  # five characters, no quote
 ]

@@ -69,6 +69,25 @@ def test_a_failing_request_leaves_no_identity_behind(database_path, client):
     assert session_state() == (True, "")
 
 
+@pytest.mark.parametrize(
+    ("sqlstate", "status"),
+    [
+        ("57P01", 503),  # admin_shutdown: the server is going away
+        ("53300", 503),  # too_many_connections
+        ("40P01", 503),  # deadlock_detected: a retry gets past it
+        ("54001", 500),  # statement_too_complex: this request fails however often it is sent
+        ("55000", 500),  # object_not_in_prerequisite_state
+    ],
+)
+def test_only_errors_a_retry_can_get_past_are_answered_503(database_path, client, sqlstate, status):
+    """psycopg files all of these under OperationalError; only the retryable ones say "try again"."""
+    client.raise_request_exception = False
+    response = client.get(f"/sqlstate/{sqlstate}/")
+    assert response.status_code == status
+    assert ("Retry-After" in response) == (status == 503)
+    assert session_state() == (True, "")
+
+
 def test_a_savepoint_rolled_back_first_does_not_undo_the_switch(database_path, client):
     """The role is switched before the first statement, even when that is a SAVEPOINT."""
     reader = f.make_user()
