@@ -411,6 +411,6 @@ def doctor_checks(*, grid_max_age: timedelta = GRID_MAX_AGE) -> list[CheckResult
         try:
             with transaction.atomic():
                 results.append(check())
-        except DatabaseError as error:
-            results.append(CheckResult(name, False, f"could not check: {error}".strip()))
+        except Exception as error:  # one broken check must not hide the others
+            results.append(CheckResult(name, False, f"could not check: {error!r}"))
     return results

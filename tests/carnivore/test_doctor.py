@@ -240,6 +240,18 @@ def test_damage_is_named_by_its_check_alone(healthy, damage, check, detail):
     assert detail in failed[check]
 
 
+def test_a_check_that_errors_fails_alone_and_the_others_still_run(healthy, monkeypatch):
+    """A check that cannot run (a database error, or any other) fails with the reason."""
+
+    def broken():
+        raise LookupError("no trigger registry")
+
+    monkeypatch.setattr("carnivore.doctor.check_triggers", broken)
+    results = doctor_checks()
+    assert [result.name for result in results] == EVERY_CHECK
+    assert failures(results) == {TRIGGERS: "could not check: LookupError('no trigger registry')"}
+
+
 def test_a_service_role_bypassing_rls_passes_as_on_supabase(healthy):
     """Supabase's service_role has BYPASSRLS: the roles check accepts it (anon's is tested
     above)."""
