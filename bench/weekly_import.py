@@ -9,7 +9,8 @@ written. Between rounds the tables are emptied.
 
     .venv/bin/python bench/weekly_import.py [--rounds 5]
 
-The published files are read from /work/shared/data, or from CARNIVORE_SHARED_DATA when set.
+The published files are read from CARNIVORE_SHARED_DATA when set, otherwise from `shared/data`
+beside the project's folder (where the team's shared files live).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 
 import psycopg
-from harness import fresh_database, machine_line
+from harness import PROJECT_DIR, fresh_database, machine_line
 
 from trending.services import IMPORT_KINDS, weekly_import
 
@@ -42,7 +43,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="first import + re-import pairs")
     args = parser.parse_args()
 
-    data = Path(os.environ.get("CARNIVORE_SHARED_DATA", "/work/shared/data"))
+    data = Path(os.environ.get("CARNIVORE_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data"))
+    if not data.is_dir():
+        raise SystemExit(f"no published data folder at {data}: set CARNIVORE_SHARED_DATA")
     files = {
         "analyzed": [data / "analyzed_content" / WEEK],
         "youtube": [data / "youtube" / WEEK],
