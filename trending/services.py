@@ -162,6 +162,20 @@ class ConfiguredImport:
     rankings: str | None
 
 
+SAMPLE_WEEK = Path(__file__).resolve().parent / "sample_data"
+
+
+def sample_week_import(**options) -> ImportSummary:
+    """Import the sample week shipped with the app (`trending/sample_data/`), as `up` does."""
+    return weekly_import(
+        analyzed=[SAMPLE_WEEK / "analyzed_content.json"],
+        youtube=[SAMPLE_WEEK / "youtube_data.json"],
+        bios=SAMPLE_WEEK / "creator_bios.json",
+        rankings=SAMPLE_WEEK / "channel_rankings.json",
+        **options,
+    )
+
+
 def configured_import() -> ConfiguredImport:
     """The files of ANALYZED_CONTENT_PATH, YOUTUBE_DATA_PATH, CREATOR_BIOS_PATH and
     CHANNEL_RANKINGS_PATH (each may be unset)."""

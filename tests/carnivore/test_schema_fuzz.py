@@ -27,12 +27,11 @@ from drf_spectacular.views import SpectacularAPIView
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
-from carnivore.management.commands.up import SAMPLE_WEEK
 from carnivore.wsgi import application
 from grid.models import RefreshTrigger
 from grid.services import grid_refresh
 from tests import factories as f
-from trending.services import weekly_import
+from trending.services import sample_week_import
 
 IDENTITIES = ["anonymous", "reader", "editor"]
 RESPONSE_CHECKS = [
@@ -75,12 +74,7 @@ def tokens(django_db_setup, django_db_blocker):
     a savepoint within it (pytest-django), so what one operation writes does not reach the next.
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        weekly_import(
-            analyzed=[SAMPLE_WEEK / "analyzed_content.json"],
-            youtube=[SAMPLE_WEEK / "youtube_data.json"],
-            bios=SAMPLE_WEEK / "creator_bios.json",
-            rankings=SAMPLE_WEEK / "channel_rankings.json",
-        )
+        sample_week_import()
         grid_refresh(trigger=RefreshTrigger.COMMAND)
         reader, editor = f.make_user(password=None), f.make_editor(password=None)
         f.make_interest(user=editor)

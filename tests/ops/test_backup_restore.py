@@ -31,12 +31,10 @@ from engagement.services import EventInput, engagement_drop_record, engagement_r
 from grid.models import BentoGridItem, ContentType, RefreshTrigger
 from grid.services import grid_item_pin, grid_refresh, interests_set
 from tests import factories as f
-from tests.conftest import PROJECT_DIR, database_url, manage, server_conninfo
+from tests.conftest import database_url, manage, server_conninfo
 from tests.pgbouncer import require_system_tool
 from trending.models import TopVideo, TrendingTopic
-from trending.services import weekly_import
-
-SAMPLE_WEEK = PROJECT_DIR / "trending" / "sample_data"
+from trending.services import sample_week_import
 
 # Tables the seeding must have filled, for the comparison to mean something.
 LIVED_IN_TABLES = (
@@ -66,12 +64,7 @@ class LivedIn:
 
 def seed_lived_in_database() -> LivedIn:
     """Fill the test database the way a week of use would, and commit it."""
-    weekly_import(
-        analyzed=[SAMPLE_WEEK / "analyzed_content.json"],
-        youtube=[SAMPLE_WEEK / "youtube_data.json"],
-        bios=SAMPLE_WEEK / "creator_bios.json",
-        rankings=SAMPLE_WEEK / "channel_rankings.json",
-    )
+    sample_week_import()
     topics = list(TrendingTopic.objects.filter(is_active=True).order_by("id")[:3])
     video = TopVideo.objects.filter(is_active=True).order_by("id").first()
     reader, other_reader, editor = f.make_user(), f.make_user(), f.make_editor()

@@ -56,11 +56,10 @@ from tests.ops.servers import (
     wait_for,
 )
 from trending.models import TrendingAlert, TrendingTopic, WeeklyReport
-from trending.services import IMPORT_KINDS, weekly_import
+from trending.services import IMPORT_KINDS, SAMPLE_WEEK, sample_week_import, weekly_import
 
 pytestmark = pytest.mark.slow
 
-SAMPLE_WEEK = PROJECT_DIR / "trending" / "sample_data"
 MANAGE = [sys.executable, str(PROJECT_DIR / "manage.py")]
 # Readers' events must not be throttled by the stream itself.
 UNTHROTTLED = {"ENGAGEMENT_ANON_RATE": "1000000/min"}
@@ -396,16 +395,6 @@ def next_week_files(folder: Path, *, new_topics: int = 5, new_creators: int = 40
     return week
 
 
-def import_sample_week():
-    """Import the sample week shipped with the app (committed: a transactional test's)."""
-    return weekly_import(
-        analyzed=[SAMPLE_WEEK / "analyzed_content.json"],
-        youtube=[SAMPLE_WEEK / "youtube_data.json"],
-        bios=SAMPLE_WEEK / "creator_bios.json",
-        rankings=SAMPLE_WEEK / "channel_rankings.json",
-    )
-
-
 def database_fingerprint() -> dict[str, tuple[int, str]]:
     """Every table and materialized view of the test database: its row count and a digest of
     its rows (read as the superuser, which row-level security does not filter)."""
@@ -474,7 +463,7 @@ def backend_ended(db: psycopg.Connection, pid: int) -> bool:
 def test_import_killed_halfway_leaves_nothing_and_reruns_completely(tmp_path):
     """SIGKILL while the import waits to write its grid items, all else written in its
     transaction: every table is as before; then the same import runs to completion."""
-    import_sample_week()
+    sample_week_import()
     week = next_week_files(tmp_path)
     would = week.weekly_import(dry_run=True)
     assert all(would.counts[kind].created > 0 for kind in IMPORT_KINDS)
@@ -528,8 +517,6 @@ def test_import_killed_halfway_leaves_nothing_and_reruns_completely(tmp_path):
 # --- 3. Redis stopped ----------------------------------------------------------------------
 
 
-# --- 3. Redis stopped ----------------------------------------------------------------------
-
 REDIS_DOWN_ANSWER_SECONDS = 1.5  # observed: 20-500 ms; a frozen Redis costs 0.5 s per cache call
 MIN_OUTAGE_SECONDS = 3.0
 
@@ -567,7 +554,7 @@ def test_redis_down_the_api_answers_and_the_job_cluster_survives(tmp_path):
     """Redis stopped: the grid, events and a refresh answer at once from the database, an import
     whose alert job cannot be queued still commits, and the django-q2 cluster lives through the
     outage and runs a job queued once Redis is back."""
-    import_sample_week()
+    sample_week_import()
     grid_refresh(trigger=RefreshTrigger.COMMAND)
     editor_token = Token.objects.create(user=f.make_editor()).key
     (topic_id,) = TrendingTopic.objects.order_by("id").values_list("id", flat=True)[:1]

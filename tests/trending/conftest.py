@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-SAMPLE_DATA = Path(__file__).resolve().parents[2] / "trending" / "sample_data"
+from trending.services import SAMPLE_WEEK
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def shared_data() -> Path:
 @pytest.fixture
 def sample_data() -> Path:
     """The sample week shipped in `trending/sample_data/`."""
-    return SAMPLE_DATA
+    return SAMPLE_WEEK
 
 
 @pytest.fixture

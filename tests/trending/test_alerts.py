@@ -9,7 +9,6 @@ import threading
 import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -208,12 +207,11 @@ def test_the_import_succeeds_and_queues_alerts_whatever_the_webhook_does(
     settings, tmp_path, webhook
 ):
     """A hanging webhook neither blocks nor fails the import: the alert waits in the outbox."""
-    from trending.services import weekly_import
+    from trending.services import SAMPLE_WEEK, weekly_import
 
     webhook.delay = 30  # would hang the import if it were called in it
-    sample = Path(__file__).resolve().parents[2] / "trending" / "sample_data"
     started = time.monotonic()
-    summary = weekly_import(analyzed=[sample / "analyzed_content.json"])
+    summary = weekly_import(analyzed=[SAMPLE_WEEK / "analyzed_content.json"])
     assert time.monotonic() - started < alerts.TIMEOUT_SECONDS
     assert webhook.received == []  # not called by the import
     assert summary.new_topics

@@ -35,7 +35,7 @@ from trending.models import (
     YoutubeCrawl,
 )
 from trending.parsers import ImportFileError, video_score_for_views
-from trending.services import IMPORT_USERNAME, weekly_import
+from trending.services import IMPORT_USERNAME, sample_week_import, weekly_import
 
 pytestmark = pytest.mark.django_db
 
@@ -196,12 +196,7 @@ def real(shared_data):
 @pytest.fixture
 def sample_week(sample_data):
     """Import the sample week shipped with the app, so that tests start with data."""
-    return weekly_import(
-        analyzed=[sample_data / "analyzed_content.json"],
-        youtube=[sample_data / "youtube_data.json"],
-        bios=sample_data / "creator_bios.json",
-        rankings=sample_data / "channel_rankings.json",
-    )
+    return sample_week_import()
 
 
 def week_document(analysis_document: dict, day: str, topics: list[str], **fields) -> dict:

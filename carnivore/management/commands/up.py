@@ -11,7 +11,6 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,10 +23,9 @@ from carnivore.jobs import schedules_register
 from engagement.services import engagement_partitions_ensure
 from grid.models import RefreshTrigger
 from grid.services import grid_refresh
-from trending.services import weekly_import
+from trending.services import sample_week_import
 
 DEMO_PASSWORD = "carnivore-demo"  # noqa: S105 - local demo only: `up` listens on 127.0.0.1
-SAMPLE_WEEK = Path(__file__).resolve().parents[3] / "trending" / "sample_data"
 DEMO_ACCOUNTS = (  # username, superuser, group
     ("admin", True, None),
     ("editor", False, EDITORS_GROUP),
@@ -55,12 +53,7 @@ class Command(BaseCommand):
         for username, _, _ in DEMO_ACCOUNTS:
             self.ensure_demo_account(username)
         self.step("Demo accounts: admin, editor, auditor")
-        summary = weekly_import(
-            analyzed=[SAMPLE_WEEK / "analyzed_content.json"],
-            youtube=[SAMPLE_WEEK / "youtube_data.json"],
-            bios=SAMPLE_WEEK / "creator_bios.json",
-            rankings=SAMPLE_WEEK / "channel_rankings.json",
-        )
+        summary = sample_week_import()
         created_rows = sum(counts.created for counts in summary.counts.values())
         self.step(f"Sample week imported ({created_rows} rows created)")
         refresh = grid_refresh(trigger=RefreshTrigger.COMMAND)
