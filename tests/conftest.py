@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -93,12 +93,18 @@ def statements_sent(using: str = "default") -> Iterator[list[str]]:
         yield sent
 
 
-def manage(*args: str, database_url: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run `manage.py` in a child process against `database_url`."""
-    env = {**os.environ, "DATABASE_URL": database_url}
+def manage(
+    *args: str,
+    database_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess:
+    """Run `manage.py` in a child process against `database_url`, or with the environment `env`."""
+    if env is None:
+        env = {**os.environ, "DATABASE_URL": database_url}
     return subprocess.run(
         [sys.executable, str(PROJECT_DIR / "manage.py"), *args],
-        env=env,
+        env=dict(env),
         cwd=PROJECT_DIR,
         capture_output=True,
         text=True,

