@@ -13,7 +13,7 @@ import time
 from datetime import timedelta
 
 import psycopg
-from harness import fresh_database, machine_line, percentile
+from harness import fresh_database, machine_line, percentile, timed
 
 TARGET_MS = 1000
 
@@ -58,15 +58,6 @@ PAGE_SQL = (
     "SELECT id, changed_at, table_name, operation, record_id, changed_by, db_role, app_role"
     " FROM audit_log ORDER BY id DESC LIMIT 51"
 )
-
-
-def timed(fn, repeat: int) -> list[float]:
-    durations = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        durations.append((time.perf_counter() - start) * 1000)
-    return durations
 
 
 def report(label: str, ms: list[float], target: bool = True) -> bool:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 
 import psycopg
-from harness import fresh_database, machine_line
+from harness import fresh_database, machine_line, timed
 from http_load import gunicorn, wrk
 
 SEED = """
@@ -25,16 +24,6 @@ SELECT 'trending_topic', id, topic_name, engagement_score, jsonb_build_object('t
 FROM trending_topics;
 ANALYZE;
 """
-
-
-def timed(fn, repeat: int) -> list[float]:
-    """Run `fn` `repeat` times; return each duration in ms."""
-    durations = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        durations.append((time.perf_counter() - start) * 1000)
-    return durations
 
 
 def line(label: str, ms: list[float], target: str = "") -> None:

@@ -13,12 +13,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
@@ -52,6 +54,14 @@ class Server:
             password=self.password or None,
             dbname=dbname or self.dbname,
         )
+
+    def url(self) -> str:
+        """A DATABASE_URL for this database (a socket directory as the `host` parameter)."""
+        user, password = quote(self.user), quote(self.password)
+        credentials = f"{user}:{password}@" if password else f"{user}@"
+        if self.host.startswith("/"):
+            return f"postgres://{credentials}/{self.dbname}?host={quote(self.host)}"
+        return f"postgres://{credentials}{self.host}:{self.port}/{self.dbname}"
 
     def libpq_env(self) -> dict[str, str]:
         env = {"PGHOST": self.host, "PGUSER": self.user, "PGDATABASE": self.dbname}
@@ -163,6 +173,16 @@ def pgbench(
     )
     shutil.rmtree(workdir, ignore_errors=True)
     return PgbenchResult(len(latencies), tps, latencies)
+
+
+def timed(fn, repeat: int) -> list[float]:
+    """Run `fn` `repeat` times; return each duration in ms."""
+    durations = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        durations.append((time.perf_counter() - start) * 1000)
+    return durations
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -26,13 +26,6 @@ from pathlib import Path
 from harness import PROJECT_DIR, Server
 
 
-def database_url(server: Server) -> str:
-    credentials = f"{server.user}:{server.password}@" if server.password else f"{server.user}@"
-    if server.host.startswith("/"):
-        return f"postgres://{credentials}/{server.dbname}?host={server.host}"
-    return f"postgres://{credentials}{server.host}:{server.port}/{server.dbname}"
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -54,7 +47,9 @@ def gunicorn(
     """Serve the application on `server`'s database with gunicorn's sync workers (as `up`
     does); yield its base URL."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url(server), **(extra_env or {})}
+    # No replica: the benchmark database exists on `server` alone.
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_REPLICA_URL"}
+    env.update({"DATABASE_URL": server.url(), **(extra_env or {})})
     command = [
         sys.executable,
         "-m",
@@ -69,7 +64,7 @@ def gunicorn(
         "--log-level",
         "warning",
     ]
-    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env)  # warnings and errors shown
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -77,6 +72,8 @@ def gunicorn(
                 urllib.request.urlopen(f"{url}/healthz", timeout=1)  # noqa: S310 - our own server
                 break
             except OSError:
+                if process.poll() is not None:
+                    raise SystemExit(f"gunicorn exited with {process.returncode}") from None
                 time.sleep(0.1)
         for _ in range(workers * 4):  # let every worker load the application once
             urllib.request.urlopen(f"{url}/healthz", timeout=5)  # noqa: S310
