@@ -150,12 +150,17 @@ def make_engagement(**fields) -> ContentEngagement:
     return ContentEngagement.objects.create(**fields)
 
 
+ROLLUP_KINDS = ("views", "clicks", "shares", "bookmarks", "comments", "reactions")
+
+
 def make_rollup(**fields) -> EngagementRollup:
+    """An hour's rollup; `events` is the sum of the counts given (one view when none is)."""
     fields.setdefault("content_type", "trending_topic")
     fields.setdefault("content_id", _n())
     fields.setdefault("hour", datetime(2026, 1, 1, _n() % 24, tzinfo=UTC))
-    fields.setdefault("events", 1)
-    fields.setdefault("views", 1)
+    if not any(kind in fields for kind in ROLLUP_KINDS):
+        fields["views"] = 1
+    fields.setdefault("events", sum(fields.get(kind, 0) for kind in ROLLUP_KINDS))
     return EngagementRollup.objects.create(**fields)
 
 

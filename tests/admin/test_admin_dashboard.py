@@ -32,10 +32,10 @@ def test_engagement_per_day_sums_the_rollups_of_each_day():
     """30 days, oldest first, today last, days without events as zeros."""
     today = timezone.now().date()
     noon_today = datetime.combine(today, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
-    f.make_rollup(hour=noon_today, events=4, views=4)
-    f.make_rollup(hour=noon_today - timedelta(hours=1), events=3, views=3)
-    f.make_rollup(hour=noon_today - timedelta(days=2), events=5, views=5)
-    f.make_rollup(hour=noon_today - timedelta(days=40), events=9, views=9)  # too old
+    f.make_rollup(hour=noon_today, views=4)
+    f.make_rollup(hour=noon_today - timedelta(hours=1), views=3)
+    f.make_rollup(hour=noon_today - timedelta(days=2), views=5)
+    f.make_rollup(hour=noon_today - timedelta(days=40), views=9)  # too old
     days = engagement_per_day(today=today)
     assert len(days) == 30
     assert (days[0].day, days[-1].day) == (today - timedelta(days=29), today)
@@ -58,8 +58,6 @@ def test_sentiment_per_grid_item_reads_the_7_day_view():
     f.make_rollup(
         content_id=topic.pk,
         hour=hours_ago(2),
-        events=5,
-        views=0,
         comments=2,
         reactions=3,
         positive=3,
@@ -114,9 +112,7 @@ def test_editors_and_auditors_see_the_charts(client, editor, auditor, who):
     f.make_grid_item(
         content_type="trending_topic", content_id=topic.pk, content_title="Liver", grid_position=1
     )
-    f.make_rollup(
-        content_id=topic.pk, hour=hours_ago(1), events=4, views=2, reactions=2, positive=2
-    )
+    f.make_rollup(content_id=topic.pk, hour=hours_ago(1), views=2, reactions=2, positive=2)
     response = client.get(DASHBOARD)
     assert response.status_code == 200
     html = response.content.decode()
