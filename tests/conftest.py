@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
+from django.apps import apps
 from django.db import connection, connections
 from psycopg import sql
 
@@ -111,3 +113,13 @@ def manage(
         check=check,
         timeout=300,
     )
+
+
+@pytest.fixture
+def staff_groups(db):
+    """The staff groups with their permissions, as migration 0004 leaves them (a transactional
+    test before this one may have flushed them)."""
+    staff_group_permissions = importlib.import_module(
+        "carnivore.migrations.0004_staff_group_permissions"
+    )
+    staff_group_permissions.add_group_permissions(apps)

@@ -1,25 +1,18 @@
-"""Fixtures of the back-office tests: the staff groups' permissions, people, a clean cache."""
+"""Fixtures of the back-office tests (the staff groups' permissions, people, a clean cache) and
+the POSTs of the change lists' forms."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.core.cache import cache
 
+from grid.models import BentoGridItem
 from tests import factories as f
-
-staff_group_permissions = importlib.import_module(
-    "carnivore.migrations.0004_staff_group_permissions"
-)
 
 
 @pytest.fixture(autouse=True)
-def staff_groups(db):
-    """The groups with their permissions, as the migration leaves them (a transactional test
-    before this one may have flushed them)."""
-    staff_group_permissions.add_group_permissions(apps)
+def _every_test_with_staff_groups(staff_groups):
+    """Every back-office test starts with the staff groups' permissions."""
 
 
 @pytest.fixture(autouse=True)
@@ -54,3 +47,28 @@ def editor_client(client, editor):
 def auditor_client(client, auditor):
     client.force_login(auditor)
     return client
+
+
+def post_action(client, page: str, action: str, *rows, follow: bool = True):
+    """The POST of a change list's action form, for `rows`."""
+    data = {"action": action, "_selected_action": [row.pk for row in rows], "index": "0"}
+    return client.post(page, data, follow=follow)
+
+
+def list_edit(*rows: BentoGridItem, **changes) -> dict:
+    """The POST of the grid list's Save button, with `changes` ({pk: {field: value}})."""
+    data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": str(len(rows))}
+    data["_save"] = "Save"
+    for n, item in enumerate(rows):
+        values = {
+            "grid_position": item.grid_position or "",
+            "is_pinned": item.is_pinned,
+            "is_active": item.is_active,
+            **changes.get(str(item.pk), {}),
+        }
+        data[f"form-{n}-id"] = str(item.pk)
+        data[f"form-{n}-grid_position"] = str(values["grid_position"])
+        for flag in ("is_pinned", "is_active"):
+            if values[flag]:
+                data[f"form-{n}-{flag}"] = "on"
+    return data

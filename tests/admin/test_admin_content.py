@@ -13,6 +13,7 @@ import pytest
 from audit.models import AuditLog
 from grid.models import BentoGridItem, EditorialItem
 from tests import factories as f
+from tests.admin.conftest import post_action
 from tests.conftest import statements_sent
 from trending.curation import content_set_active
 from trending.models import Creator, TopVideo, TrendingTopic
@@ -31,11 +32,6 @@ def listed(response) -> list[str]:
 WEEKS_INLINE = {"weeks-TOTAL_FORMS": "0", "weeks-INITIAL_FORMS": "0"}  # the history's formset
 
 
-def act(client, page: str, action: str, *rows):
-    data = {"action": action, "_selected_action": [r.pk for r in rows], "index": "0"}
-    return client.post(page, data, follow=True)
-
-
 @pytest.mark.django_db
 def test_soft_delete_hides_a_topic_and_its_grid_item_and_restore_shows_both(editor_client, editor):
     """Hiding a topic hides its grid item too, under the editor's name; restoring shows both."""
@@ -45,7 +41,7 @@ def test_soft_delete_hides_a_topic_and_its_grid_item_and_restore_shows_both(edit
     )
     other = f.make_topic()
 
-    response = act(editor_client, TOPICS, "soft_delete", topic)
+    response = post_action(editor_client, TOPICS, "soft_delete", topic)
     assert [str(m) for m in response.context["messages"]] == ["Hid 1 of 1 selected."]
     topic.refresh_from_db()
     item.refresh_from_db()
@@ -54,7 +50,7 @@ def test_soft_delete_hides_a_topic_and_its_grid_item_and_restore_shows_both(edit
     change = AuditLog.objects.filter(table_name="trending_topics", record_id=str(topic.pk))
     assert change.latest("id").changed_by == editor.pk
 
-    act(editor_client, TOPICS, "restore", topic)
+    post_action(editor_client, TOPICS, "restore", topic)
     topic.refresh_from_db()
     item.refresh_from_db()
     assert (topic.is_active, item.is_active) == (True, True)
@@ -64,7 +60,7 @@ def test_soft_delete_hides_a_topic_and_its_grid_item_and_restore_shows_both(edit
 def test_soft_delete_from_a_filtered_list_counts_the_selection_before_hiding(editor_client):
     """The selection keeps the list's filter (active only), which hidden rows no longer match."""
     topics = [f.make_topic(), f.make_topic()]
-    response = act(editor_client, f"{TOPICS}?is_active__exact=1", "soft_delete", *topics)
+    response = post_action(editor_client, f"{TOPICS}?is_active__exact=1", "soft_delete", *topics)
     assert [str(m) for m in response.context["messages"]] == ["Hid 2 of 2 selected."]
 
 
@@ -77,9 +73,9 @@ def test_soft_delete_of_videos_creators_and_editorial_items(editor_client):
     note_item = f.make_grid_item(
         content_type="research_update", content_id=note.pk, content_title=note.title
     )
-    act(editor_client, VIDEOS, "soft_delete", video)
-    act(editor_client, "/admin/trending/creator/", "soft_delete", creator)
-    act(editor_client, "/admin/grid/editorialitem/", "soft_delete", note)
+    post_action(editor_client, VIDEOS, "soft_delete", video)
+    post_action(editor_client, "/admin/trending/creator/", "soft_delete", creator)
+    post_action(editor_client, "/admin/grid/editorialitem/", "soft_delete", note)
     assert not TopVideo.objects.get(pk=video.pk).is_active
     assert not Creator.objects.get(pk=creator.pk).is_active
     assert not EditorialItem.objects.get(pk=note.pk).is_active

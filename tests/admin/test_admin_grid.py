@@ -18,6 +18,7 @@ from carnivore.staff_admin import NOT_ALLOWED
 from grid.models import BentoGridItem, GridRefreshRun, RefreshTrigger
 from grid.services import grid_refresh
 from tests import factories as f
+from tests.admin.conftest import list_edit, post_action
 from tests.conftest import statements_sent
 
 GRID = "/admin/grid/bentogriditem/"
@@ -39,32 +40,8 @@ def ranked_items(*scores: int) -> list[BentoGridItem]:
     return items
 
 
-def list_edit(*rows: BentoGridItem, **changes) -> dict:
-    """The POST of the grid list's Save button, with `changes` ({pk: {field: value}})."""
-    data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": str(len(rows))}
-    data["_save"] = "Save"
-    for n, item in enumerate(rows):
-        values = {
-            "grid_position": item.grid_position or "",
-            "is_pinned": item.is_pinned,
-            "is_active": item.is_active,
-            **changes.get(str(item.pk), {}),
-        }
-        data[f"form-{n}-id"] = str(item.pk)
-        data[f"form-{n}-grid_position"] = str(values["grid_position"])
-        for flag in ("is_pinned", "is_active"):
-            if values[flag]:
-                data[f"form-{n}-{flag}"] = "on"
-    return data
-
-
 def messages_of(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
-
-
-def run_action(client, action: str, *items: BentoGridItem, follow: bool = True):
-    data = {"action": action, "_selected_action": [i.pk for i in items], "index": "0"}
-    return client.post(GRID, data, follow=follow)
 
 
 @pytest.mark.django_db
@@ -117,19 +94,19 @@ def test_unticking_pinned_hands_the_item_back_to_the_refresh(editor_client):
 def test_actions_pin_unpin_hide_and_show(editor_client):
     """Each action changes exactly the selected items, through the grid services."""
     first, second = ranked_items(90, 80)
-    response = run_action(editor_client, "pin", first, second)
+    response = post_action(editor_client, GRID, "pin", first, second)
     assert "Pinned 2." in messages_of(response)[0]
     assert set(BentoGridItem.objects.values_list("is_pinned", "grid_position")) == {
         (True, 1),
         (True, 2),
     }
-    run_action(editor_client, "unpin", second)
-    run_action(editor_client, "hide", first)
+    post_action(editor_client, GRID, "unpin", second)
+    post_action(editor_client, GRID, "hide", first)
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.is_pinned, first.is_active) == (True, False)
     assert (second.is_pinned, second.is_active) == (False, True)
-    run_action(editor_client, "show", first)
+    post_action(editor_client, GRID, "show", first)
     first.refresh_from_db()
     assert first.is_active
 
@@ -185,7 +162,7 @@ def test_an_action_the_database_refuses_is_a_message_and_changes_nothing(editor_
     pinned, free, clashing = ranked_items(90, 80, 70)
     BentoGridItem.objects.filter(pk=pinned.pk).update(is_pinned=True)
     BentoGridItem.objects.filter(pk=clashing.pk).update(grid_position=1)
-    response = run_action(editor_client, "pin", free, clashing)
+    response = post_action(editor_client, GRID, "pin", free, clashing)
     assert response.status_code == 200
     assert response.redirect_chain == [(GRID, 302)]
     expected = constraint_message("bento_grid_items_one_pin_per_position")
@@ -223,7 +200,7 @@ def test_refresh_now_ranks_the_grid_and_shows_the_preview(
     high, low = ranked_items(90, 40)
     editor_client.post(GRID, list_edit(high, low, **{str(low.pk): {"grid_position": 1}}))
     with django_capture_on_commit_callbacks(execute=True):
-        response = run_action(editor_client, "refresh_now", low, follow=False)
+        response = post_action(editor_client, GRID, "refresh_now", low, follow=False)
     assert response.status_code == 302
     assert response["Location"] == f"{GRID}preview/"
     run = GridRefreshRun.objects.get(triggered_by="admin")

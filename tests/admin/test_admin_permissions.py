@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from audit.models import AuditLog
 from grid.models import BentoGridItem, GridRefreshRun
 from tests import factories as f
+from tests.admin.conftest import list_edit, post_action
 
 EDITED = ["grid.bentogriditem", "grid.editorialitem", "trending.trendingtopic"]
 EDITED += ["trending.topvideo", "trending.creator"]
@@ -159,18 +160,10 @@ def test_forged_posts_from_an_auditor_change_nothing(auditor_client):
     """Change form, list edit, an action, the refresh and a delete: each refused, nothing changed."""
     item = f.make_grid_item(grid_position=3, content_title="Untouched")
     topic = f.make_topic(topic_name="Untouched topic")
-    list_edit = {
-        "form-TOTAL_FORMS": "1",
-        "form-INITIAL_FORMS": "1",
-        "form-0-id": str(item.pk),
-        "form-0-grid_position": "1",
-        "form-0-is_pinned": "on",
-        "form-0-is_active": "on",
-        "_save": "Save",
-    }
+    pin_first = list_edit(item, **{str(item.pk): {"grid_position": 1, "is_pinned": True}})
     refusals = [
         (f"/admin/grid/bentogriditem/{item.pk}/change/", {"content_title": "Forged"}, 403),
-        ("/admin/grid/bentogriditem/", list_edit, 403),
+        ("/admin/grid/bentogriditem/", pin_first, 403),
         ("/admin/grid/bentogriditem/preview/", {}, 403),
         (f"/admin/grid/bentogriditem/{item.pk}/delete/", {"post": "yes"}, 403),
         (f"/admin/trending/trendingtopic/{topic.pk}/change/", {"topic_name": "Forged"}, 403),
@@ -181,8 +174,10 @@ def test_forged_posts_from_an_auditor_change_nothing(auditor_client):
 
     # Auditors are offered no actions: a forged one is ignored and the list shown again.
     for action in ("pin", "hide", "refresh_now"):
-        forged = {"action": action, "_selected_action": [item.pk], "index": "0"}
-        assert auditor_client.post("/admin/grid/bentogriditem/", forged).status_code == 200
+        forged = post_action(
+            auditor_client, "/admin/grid/bentogriditem/", action, item, follow=False
+        )
+        assert forged.status_code == 200
 
     item.refresh_from_db()
     topic.refresh_from_db()

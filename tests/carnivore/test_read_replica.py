@@ -3,14 +3,12 @@ writes go to the primary. Tested with a second connection alias to the same data
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
 import sys
 
 import pytest
-from django.apps import apps
 from django.db import connections, router
 
 from carnivore.db_context import REPLICA_DB_ALIAS, ReadReplicaRouter
@@ -18,10 +16,6 @@ from grid.models import RefreshTrigger
 from grid.services import grid_refresh
 from tests import factories as f
 from tests.conftest import PROJECT_DIR, statements_sent
-
-staff_group_permissions = importlib.import_module(
-    "carnivore.migrations.0004_staff_group_permissions"
-)
 
 # A second alias to the test database, known before the test database is set up (Django's test
 # MIRROR): a replica as far as the application can tell.
@@ -69,10 +63,9 @@ def test_writes_go_to_the_primary(client, replica):
     assert on_replica == []
 
 
-def test_djangos_own_tables_are_read_from_the_primary(client, replica):
+def test_djangos_own_tables_are_read_from_the_primary(client, replica, staff_groups):
     """Users, groups and permissions are read as the connecting role, which only the primary
     connection switches to; the grid items of an editor's admin page come from the replica."""
-    staff_group_permissions.add_group_permissions(apps)  # a flush may have removed them
     f.make_grid_item()
     client.force_login(f.make_editor(is_staff=True))
     with statements_sent(REPLICA_DB_ALIAS) as on_replica:
