@@ -31,7 +31,7 @@ from carnivore.doctor import (
     framework_tables,
 )
 from carnivore.jobs import schedules_register
-from engagement.services import EventInput, engagement_record
+from engagement.services import PARTITION_MONTHS_AHEAD, EventInput, engagement_record
 from grid.models import BentoGridItem, RefreshTrigger
 from grid.services import grid_refresh
 from tests import factories as f
@@ -84,6 +84,11 @@ def month_ahead(months: int) -> str:
 def trigger_pgid(uri: str) -> str:
     ((model, trigger),) = pgtrigger.registered(uri)
     return trigger.get_pgid(model)
+
+
+def on_trigger(statement: str, uri: str):
+    """Damage: `statement`, its {} standing for the installed name of the trigger `uri`."""
+    return lambda: execute(sql.SQL(statement).format(sql.Identifier(trigger_pgid(uri))))
 
 
 def test_a_healthy_deployment_passes_every_check(healthy):
@@ -143,31 +148,22 @@ DAMAGE = [
         id="partition granted",
     ),
     pytest.param(
-        lambda: execute(
-            sql.SQL("DROP TRIGGER {} ON audit_log").format(
-                sql.Identifier(trigger_pgid("audit.AuditLog:append_only"))
-            )
-        ),
+        on_trigger("DROP TRIGGER {} ON audit_log", "audit.AuditLog:append_only"),
         TRIGGERS,
         "audit.AuditLog:append_only: UNINSTALLED",
         id="trigger dropped",
     ),
     pytest.param(
-        lambda: execute(
-            sql.SQL("COMMENT ON TRIGGER {} ON content_engagement IS 'edited by hand'").format(
-                sql.Identifier(trigger_pgid("engagement.ContentEngagement:score_inserted_events"))
-            )
+        on_trigger(
+            "COMMENT ON TRIGGER {} ON content_engagement IS 'edited by hand'",
+            "engagement.ContentEngagement:score_inserted_events",
         ),
         TRIGGERS,
         "engagement.ContentEngagement:score_inserted_events: OUTDATED",
         id="trigger outdated",
     ),
     pytest.param(
-        lambda: execute(
-            sql.SQL("ALTER TABLE audit_log DISABLE TRIGGER {}").format(
-                sql.Identifier(trigger_pgid("audit.AuditLog:append_only"))
-            )
-        ),
+        on_trigger("ALTER TABLE audit_log DISABLE TRIGGER {}", "audit.AuditLog:append_only"),
         TRIGGERS,
         "audit.AuditLog:append_only: disabled",
         id="trigger disabled",
@@ -175,11 +171,11 @@ DAMAGE = [
     pytest.param(
         lambda: execute(
             sql.SQL("ALTER TABLE content_engagement DETACH PARTITION {}").format(
-                sql.Identifier(f"content_engagement_{month_ahead(2)}")
+                sql.Identifier(f"content_engagement_{month_ahead(PARTITION_MONTHS_AHEAD)}")
             )
         ),
         PARTITIONS,
-        f"missing content_engagement_{month_ahead(2)}",
+        f"missing content_engagement_{month_ahead(PARTITION_MONTHS_AHEAD)}",
         id="future partition detached",
     ),
     pytest.param(
