@@ -26,7 +26,7 @@ from django.utils.http import urlencode
 from audit.models import EVENTS_TABLE, AuditLog
 from audit.triggers import AuditInsertedRows, AuditRowChange
 from carnivore.db_context import AUDITORS_GROUP, EDITORS_GROUP, connecting_role
-from carnivore.staff_admin import ReadOnlyAdmin, user_display_names
+from carnivore.staff_admin import ReadOnlyAdmin, display_name, user_display_name, user_display_names
 
 EXACT_COUNT_LIMIT = 10_000
 SYSTEM = "system"  # the changed_by filter's value for changes made without a user
@@ -120,7 +120,7 @@ class ChangedByFilter(admin.SimpleListFilter):
         with connecting_role():
             users = list(get_user_model().objects.filter(staff).distinct().order_by("username"))
         return [(SYSTEM, "System (no user)")] + [
-            (str(user.pk), user.get_full_name() or user.username) for user in users
+            (str(user.pk), display_name(user)) for user in users
         ]
 
     def queryset(self, request, queryset):
@@ -190,8 +190,8 @@ class AuditLogAdmin(ReadOnlyAdmin):
     def who(self, entry: AuditLog) -> str:
         if entry.changed_by is None:
             return "system"
-        if not hasattr(entry, "changed_by_name"):
-            entry.changed_by_name = user_display_names([entry.changed_by]).get(entry.changed_by)
+        if not hasattr(entry, "changed_by_name"):  # one entry's page: not named with its list
+            entry.changed_by_name = user_display_name(entry.changed_by, default=None)
         return entry.changed_by_name or str(entry.changed_by)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

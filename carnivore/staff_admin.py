@@ -41,15 +41,25 @@ def refusal_message(error: DatabaseError, model: type[models.Model]) -> str | No
     return f"Nothing was changed: {reason}"
 
 
+def display_name(user) -> str:
+    """How the back office names a person: their full name, or their username."""
+    return user.get_full_name() or user.username
+
+
 def user_display_names(user_ids: Iterable) -> dict:
-    """Return {user id: full name or username}, read as the connecting role (no API role may
-    read accounts)."""
+    """Return {user id: display name}, read as the connecting role (no API role may read
+    accounts)."""
     ids = {user_id for user_id in user_ids if user_id is not None}
     if not ids:
         return {}
     with connecting_role():
         rows = get_user_model().objects.filter(pk__in=ids)
-        return {user.pk: user.get_full_name() or user.username for user in rows}
+        return {user.pk: display_name(user) for user in rows}
+
+
+def user_display_name(user_id, default: str | None = "—") -> str | None:
+    """The display name of one user (`default` for none, or one that is gone)."""
+    return user_display_names([user_id]).get(user_id, default)
 
 
 class StaffModelAdmin(ChangeLogAsConnectingRole, admin.ModelAdmin):

@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.dateparse import parse_datetime
 
-from carnivore.staff_admin import ReadOnlyAdmin, StaffModelAdmin, user_display_names
+from carnivore.staff_admin import ReadOnlyAdmin, StaffModelAdmin, user_display_name
 from grid.models import (
     BentoGridItem,
     ContentType,
@@ -36,10 +36,6 @@ NEXT_REFRESH = "The homepage changes at the next refresh (or use “Refresh now�
 # The tile an item holds on the homepage as last refreshed: the view decides tiles by slot.
 HOMEPAGE_TILE = RawSQL("SELECT h.tile FROM homepage_grid h WHERE h.id = bento_grid_items.id", ())
 TILE_SIZES = {"hero": "hero 2x2", "featured": "featured 2x1", "standard": "standard 1x1"}
-
-
-def _created_by(obj) -> str:
-    return user_display_names([obj.created_by_id]).get(obj.created_by_id, "—")
 
 
 @admin.register(BentoGridItem)
@@ -99,7 +95,7 @@ class BentoGridItemAdmin(StaffModelAdmin):
 
     @admin.display(description="created by")
     def created_by_name(self, item: BentoGridItem) -> str:
-        return _created_by(item)
+        return user_display_name(item.created_by_id)
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -212,7 +208,7 @@ class EditorialItemAdmin(SoftDeleteAdmin):
 
     @admin.display(description="created by")
     def created_by_name(self, item: EditorialItem) -> str:
-        return _created_by(item)
+        return user_display_name(item.created_by_id)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -248,4 +244,4 @@ class GridRefreshRunAdmin(ReadOnlyAdmin):
 
     @admin.display(description="requested by")
     def requested_by_name(self, run: GridRefreshRun) -> str:
-        return user_display_names([run.requested_by_id]).get(run.requested_by_id, "—")
+        return user_display_name(run.requested_by_id)
