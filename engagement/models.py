@@ -1,8 +1,10 @@
 """Reader engagement: the append-only event log, its per-hour rollups, and what was dropped.
 
-`content_engagement` is RANGE-partitioned by month on `created_at` (migration 0002 creates it
-with plain PostgreSQL partitioning; `engagement.services.engagement_partitions_ensure` keeps the
-months ahead). Its primary key is (id, created_at), as PostgreSQL requires of a partitioned table.
+`content_engagement` is RANGE-partitioned by month on `created_at`: engagement's initial
+migration creates it with plain PostgreSQL partitioning, and the SQL function
+`engagement_ensure_partitions` (engagement/sql/engagement_ensure_partitions.sql), run daily
+by `engagement.services.engagement_partitions_ensure`, keeps the months ahead. Its primary key
+is (id, created_at), as PostgreSQL requires of a partitioned table.
 """
 
 import pgtrigger

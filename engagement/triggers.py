@@ -3,8 +3,8 @@
 `ScoreInsertedEvents` runs once per INSERT statement on content_engagement, with all the rows
 it inserted (a transition table), so a batch of 500 events costs one pass, not 500. It sums
 the rows into per-(content, hour) deltas and hands them to the SQL function `engagement_apply`
-(migration 0008; its statements are planned once per connection, unlike statements that read
-a transition table), which:
+(engagement/sql/engagement_apply.sql; its statements are planned once per connection, unlike
+statements that read a transition table), which:
 
 1. locks (or creates, with the content's real title) each touched grid item, always in
    (content_type, content_id) order so that concurrent writers queue instead of deadlocking,

@@ -114,6 +114,12 @@ class TrendingTopic(Timestamped):
                 condition=Q(is_active=True),
                 name="trending_topics_active_rank",
             ),
+            # calculate_trending_topics(): the active topics of the last 7 days.
+            models.Index(
+                fields=["-last_seen_week", "-engagement_score"],
+                condition=Q(is_active=True),
+                name="trending_topics_active_recent",
+            ),
         ]
         triggers = [StampModifiedAt(), SoftDeleteWithNotice(), *audit_triggers()]
 

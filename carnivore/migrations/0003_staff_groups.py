@@ -16,6 +16,6 @@ def delete_groups(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("carnivore", "0002_database_roles")]
+    dependencies = [("carnivore", "0002_sql_objects")]
 
     operations = [migrations.RunPython(create_groups, delete_groups)]

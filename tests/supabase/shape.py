@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import import_module
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -88,9 +88,10 @@ CREATE TABLE auth.users (
     updated_at timestamptz
 );
 """
-SUPABASE_AUTH_FUNCTIONS = import_module(
-    "carnivore.migrations.0002_database_roles"
-).CREATE_AUTH_FUNCTIONS
+# Supabase's own definitions, as carnivore/sql/supabase_auth.sql creates them where absent.
+SUPABASE_AUTH_FUNCTIONS = (
+    Path(__file__).resolve().parents[2] / "carnivore" / "sql" / "supabase_auth.sql"
+).read_text()
 
 
 @dataclass(frozen=True)
