@@ -143,7 +143,7 @@ def test_creators_by_subscribers_and_recommended_by_shared_focus(client, db):
         small.id,
     ]
 
-    assert client.get("/api/creators/recommended/").status_code in (401, 403)
+    assert client.get("/api/creators/recommended/").status_code == 401
     reader = f.make_user()
     f.make_interest(user=reader, interest_tags=["budget", "science"])
     client.force_login(reader)
@@ -219,7 +219,7 @@ def test_user_engagement_summary_is_for_staff(client, db):
         f.make_engagement(
             content_type="trending_topic", content_id=topic.id, user=reader, interaction_type=kind
         )
-    assert client.get("/api/analytics/users/").status_code in (401, 403)
+    assert client.get("/api/analytics/users/").status_code == 401
     client.force_login(reader)
     assert client.get("/api/analytics/users/").status_code == 403
     client.force_login(f.make_auditor())
