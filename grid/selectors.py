@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
+from psycopg import sql
 
 HOMEPAGE_CACHE_KEY = "homepage_grid:v1"
 # Without Redis every web process has its own cache, which a refresh elsewhere cannot clear:
@@ -39,6 +40,12 @@ _HOMEPAGE_COLUMNS = (
     "data",
     "refreshed_at",
 )
+# Expects no index: homepage_grid holds at most GRID_SLOTS (<= 100) rows, read whole (a
+# sequential scan) and sorted in memory. Its one index, the unique homepage_grid_id on id, is
+# what REFRESH MATERIALIZED VIEW CONCURRENTLY needs, not this read.
+_HOMEPAGE_QUERY = sql.SQL("SELECT {columns} FROM homepage_grid ORDER BY slot").format(
+    columns=sql.SQL(", ").join(map(sql.Identifier, _HOMEPAGE_COLUMNS))
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,7 @@ def grid_homepage_from_database() -> Homepage:
     a refill from a replica still behind it would keep serving the old grid for the cache's
     lifetime."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(_HOMEPAGE_COLUMNS)} FROM homepage_grid ORDER BY slot")
+        cursor.execute(_HOMEPAGE_QUERY.as_string(cursor.connection))
         rows = cursor.fetchall()
     items = []
     refreshed_at = None
@@ -132,6 +139,7 @@ def interest_tags_of(user) -> set[str]:
     if not user.is_authenticated:
         return set()
     with connection.cursor() as cursor:
+        # One row at most, by the unique index on user_id (user_interests_user_id_key).
         cursor.execute(
             "SELECT interest_tags FROM user_interests WHERE user_id = %s AND is_active", [user.pk]
         )

@@ -12,6 +12,7 @@ from carnivore.jobs import SCHEDULES, schedules_missing, schedules_register, sin
 
 @pytest.mark.django_db
 def test_registering_twice_creates_nothing_new(capsys):
+    """Registering the schedules again, by function or command, changes no row and adds none."""
     assert schedules_missing() == [spec.name for spec in SCHEDULES]
     assert schedules_register() == [spec.name for spec in SCHEDULES]
     snapshot = list(Schedule.objects.order_by("id").values())
@@ -31,6 +32,7 @@ def test_registering_twice_creates_nothing_new(capsys):
 
 @pytest.mark.django_db
 def test_a_changed_schedule_is_put_back():
+    """A schedule changed by hand is corrected by the next registration, which names it alone."""
     schedules_register()
     Schedule.objects.filter(name="ensure_partitions").update(cron="* * * * *")
     assert schedules_register() == ["ensure_partitions"]
@@ -38,6 +40,7 @@ def test_a_changed_schedule_is_put_back():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_job_already_running_is_skipped():
+    """A single_flight job called while another run of it is in progress is skipped."""
     started, release = threading.Event(), threading.Event()
     runs = []
 

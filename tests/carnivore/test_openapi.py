@@ -31,6 +31,7 @@ def schema(tmp_path) -> dict:
 
 @pytest.mark.django_db
 def test_schema_validates_and_covers_the_contract(schema):
+    """The schema validates, lists every endpoint, and documents 401 and 503 on each operation."""
     paths = set(schema["paths"])
     assert {
         "/api/grid/",
@@ -56,6 +57,7 @@ def test_schema_validates_and_covers_the_contract(schema):
 
 @pytest.mark.django_db
 def test_schema_and_docs_are_served(client):
+    """The schema and the Swagger UI page are served to anyone."""
     assert client.get("/api/schema/").status_code == 200
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger-ui" in docs.content
@@ -63,6 +65,7 @@ def test_schema_and_docs_are_served(client):
 
 @pytest.mark.django_db
 def test_every_documented_operation_answers_as_documented(client, schema):
+    """Each documented operation, called by an editor, answers with a 2xx its schema lists."""
     topic = f.make_topic(topic_slug="budget-carnivore")
     f.make_topic_week(topic=topic)
     f.make_video()

@@ -22,10 +22,12 @@ from carnivore.parsers import MAX_DEPTH, json_depth
     ],
 )
 def test_json_depth(document, depth):
+    """json_depth counts nesting: a scalar is 0 deep, each array or object adds a level."""
     assert json_depth(json.loads(document)) == depth
 
 
 def test_json_depth_of_a_value_deeper_than_python_recursion():
+    """json_depth measures a value nested deeper than Python's recursion limit."""
     value: list = []
     for _ in range(5_000):
         value = [value]

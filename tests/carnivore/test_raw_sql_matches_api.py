@@ -24,6 +24,7 @@ def raw_client_rows(sql: str, *, role: str, claims: dict) -> list[tuple]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_readers_events_are_the_same_through_the_api_and_raw_sql(client):
+    """A reader sees the same events of theirs through the API and as their role in raw SQL."""
     topic = f.make_topic()
     reader, other = f.make_user(), f.make_user()
     for user in (reader, reader, other, None):
@@ -45,6 +46,7 @@ def test_a_readers_events_are_the_same_through_the_api_and_raw_sql(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_anonymous_sentiment_is_the_same_through_the_api_and_raw_sql(client):
+    """Anonymous callers get the same sentiment rows from the API and as `anon` in raw SQL."""
     topic, hidden = f.make_topic(), f.make_topic(is_active=False)
     for content in (topic, hidden):
         f.make_engagement(

@@ -35,6 +35,7 @@ def replica(settings, monkeypatch):
 
 
 def test_get_requests_read_from_the_replica_under_the_callers_identity(client, replica):
+    """A GET reads the replica only, under row-level security, and leaves no identity behind."""
     shown, hidden = (
         f.make_topic(topic_slug="shown"),
         f.make_topic(topic_slug="hidden", is_active=False),
@@ -52,6 +53,7 @@ def test_get_requests_read_from_the_replica_under_the_callers_identity(client, r
 
 
 def test_writes_go_to_the_primary(client, replica):
+    """A POST writes to the primary and sends nothing to the replica."""
     topic = f.make_topic()
     with statements_sent(REPLICA_DB_ALIAS) as on_replica:
         response = client.post(

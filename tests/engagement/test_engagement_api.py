@@ -44,6 +44,7 @@ def view_of(topic, **extra):
 
 
 def test_anonymous_event_is_stored_without_user(client, topic):
+    """An anonymous event is stored without a user and counted on the content's grid item."""
     response = post(client, view_of(topic))
     assert response.status_code == 201
     assert response.json() == {"received": 1, "stored": 1, "duplicates": 0}
@@ -53,6 +54,7 @@ def test_anonymous_event_is_stored_without_user(client, topic):
 
 
 def test_signed_in_event_belongs_to_the_signed_in_user(client, topic):
+    """A signed-in reader's event is stored as theirs, with its sentiment, comment and metadata."""
     reader = f.make_user()
     client.force_login(reader)
     comment = view_of(
@@ -74,6 +76,7 @@ def test_signed_in_event_belongs_to_the_signed_in_user(client, topic):
 
 
 def test_token_authenticated_batch(client, topic):
+    """A batch sent with a token is stored for the token's user and counted per interaction."""
     reader = f.make_user()
     token = Token.objects.create(user=reader)
     events = [
@@ -167,6 +170,7 @@ BAD_INPUTS = [
 def test_bad_event_gets_400_naming_the_field_and_nothing_is_written(
     client, topic, overrides, field
 ):
+    """Each bad event gets a 400 naming the bad field, and nothing is stored."""
     response = post(client, view_of(topic, **overrides))
     assert response.status_code == 400
     assert field in response.json(), response.json()
@@ -197,6 +201,7 @@ def test_bad_event_gets_400_naming_the_field_and_nothing_is_written(
     ],
 )
 def test_malformed_bodies_get_400(client, topic, body, key):
+    """A body that is not an event or a batch gets a 400 naming the problem; nothing is stored."""
     response = post(client, body)
     assert response.status_code == 400
     assert key in response.json(), response.json()
@@ -205,6 +210,7 @@ def test_malformed_bodies_get_400(client, topic, body, key):
 
 @pytest.mark.parametrize("number", [b"1e400", b"-1e400"])
 def test_metadata_with_a_number_past_a_double_gets_400(client, topic, number):
+    """Metadata with a number beyond a double's range gets a 400 naming metadata; nothing stored."""
     body = (
         json.dumps(view_of(topic, metadata={"x": 0})).encode().replace(b'"x": 0', b'"x": ' + number)
     )
@@ -215,6 +221,7 @@ def test_metadata_with_a_number_past_a_double_gets_400(client, topic, number):
 
 
 def test_a_body_over_the_upload_limit_gets_a_json_400(client, topic, settings):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE gets a JSON 400, not an HTML error page."""
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = post(client, {"events": [view_of(topic, metadata={"x": "y" * 500})] * 3})
     assert response.status_code == 400
@@ -222,6 +229,7 @@ def test_a_body_over_the_upload_limit_gets_a_json_400(client, topic, settings):
 
 
 def test_oversize_batch_is_refused(client, topic):
+    """A batch of more than 500 events gets a 400 naming events; nothing is stored."""
     response = post(client, {"events": [view_of(topic)] * 501})
     assert response.status_code == 400
     assert "events" in response.json()
@@ -247,6 +255,7 @@ def test_a_batch_is_all_or_nothing(client, topic):
 
 
 def test_hidden_content_counts_as_missing(client, db):
+    """An event for inactive content gets the same 400 as one for content that does not exist."""
     hidden = f.make_topic(is_active=False)
     response = post(client, view_of(hidden))
     assert response.status_code == 400
@@ -254,6 +263,7 @@ def test_hidden_content_counts_as_missing(client, db):
 
 
 def test_a_retried_event_is_stored_once(client, topic):
+    """An event sent twice with the same event_uuid is stored and counted once."""
     event = view_of(topic, interaction_type="share", event_uuid=str(uuid.uuid4()))
     assert post(client, event).json() == {"received": 1, "stored": 1, "duplicates": 0}
     assert post(client, event).json() == {"received": 1, "stored": 0, "duplicates": 1}
@@ -262,6 +272,7 @@ def test_a_retried_event_is_stored_once(client, topic):
 
 
 def test_an_event_in_the_past_week_is_accepted(client, topic):
+    """An event with an occurred_at two days ago is stored with that time."""
     occurred = (timezone.now() - timedelta(days=2)).isoformat()
     assert post(client, view_of(topic, occurred_at=occurred)).status_code == 201
     assert ContentEngagement.objects.get().created_at < timezone.now() - timedelta(days=1)
@@ -277,6 +288,7 @@ def test_an_event_in_the_past_week_is_accepted(client, topic):
     ],
 )
 def test_known_bots_are_dropped_with_a_reason(client, topic, agent):
+    """Events from a known bot user agent get a 202, are not stored, and the drop is recorded."""
     response = post(client, {"events": [view_of(topic)] * 3}, User_Agent=agent)
     assert response.status_code == 202
     assert response.json() == {"received": 3, "stored": 0, "reason": "bot_user_agent"}
@@ -287,11 +299,13 @@ def test_known_bots_are_dropped_with_a_reason(client, topic, agent):
 
 
 def test_ordinary_clients_are_not_taken_for_bots(client, topic):
+    """Browsers, HTTP libraries and curl are not taken for bots: their events are stored."""
     for agent in ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0)", "python-requests/2.32", "curl/8.5"):
         assert post(client, view_of(topic), User_Agent=agent).status_code == 201
 
 
 def test_anonymous_writes_are_throttled(client, topic, settings):
+    """Anonymous posts past ENGAGEMENT_ANON_RATE get 429 and are not stored."""
     settings.ENGAGEMENT_ANON_RATE = "3/min"
     statuses = [post(client, view_of(topic)).status_code for _ in range(5)]
     assert statuses == [201, 201, 201, 429, 429]
@@ -299,12 +313,14 @@ def test_anonymous_writes_are_throttled(client, topic, settings):
 
 
 def test_anonymous_writes_are_limited_by_the_anonymous_rate_only(client, topic, settings):
+    """Anonymous posts are limited by ENGAGEMENT_ANON_RATE, not by the lower user rate."""
     settings.ENGAGEMENT_ANON_RATE, settings.ENGAGEMENT_USER_RATE = "4/min", "2/min"
     statuses = [post(client, view_of(topic)).status_code for _ in range(5)]
     assert statuses == [201, 201, 201, 201, 429]
 
 
 def test_signed_in_writes_are_throttled_per_reader_not_per_address(client, topic, settings):
+    """Signed-in posts are limited per reader at ENGAGEMENT_USER_RATE, not per client address."""
     settings.ENGAGEMENT_ANON_RATE, settings.ENGAGEMENT_USER_RATE = "1/min", "2/min"
     client.force_login(f.make_user())
     statuses = [post(client, view_of(topic)).status_code for _ in range(3)]
@@ -314,6 +330,7 @@ def test_signed_in_writes_are_throttled_per_reader_not_per_address(client, topic
 
 
 def test_anonymous_clients_behind_a_trusted_proxy_are_throttled_apart(client, topic, settings):
+    """Behind a trusted proxy, anonymous clients are throttled by their X-Forwarded-For address."""
     settings.ENGAGEMENT_ANON_RATE = "1/min"
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
     first, second = {"X_Forwarded_For": "198.51.100.7"}, {"X_Forwarded_For": "203.0.113.9"}
@@ -323,12 +340,14 @@ def test_anonymous_clients_behind_a_trusted_proxy_are_throttled_apart(client, to
 
 
 def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(client, topic, settings):
+    """Without a trusted proxy, X-Forwarded-For is ignored: forged addresses share one limit."""
     settings.ENGAGEMENT_ANON_RATE = "1/min"
     assert post(client, view_of(topic), X_Forwarded_For="198.51.100.7").status_code == 201
     assert post(client, view_of(topic), X_Forwarded_For="203.0.113.9").status_code == 429
 
 
 def test_mine_lists_only_the_callers_events_even_for_an_editor(client, topic):
+    """mine/ lists only the caller's events, even for an editor, and shows no user id."""
     editor, other = f.make_editor(), f.make_user()
     f.make_engagement(content_type="trending_topic", content_id=topic.id, user=editor)
     f.make_engagement(content_type="trending_topic", content_id=topic.id, user=other)
@@ -340,10 +359,12 @@ def test_mine_lists_only_the_callers_events_even_for_an_editor(client, topic):
 
 
 def test_mine_needs_a_signed_in_user(client, db):
-    assert client.get("/api/engagement/mine/").status_code in (401, 403)
+    """/api/engagement/mine/ answers an anonymous caller with 401."""
+    assert client.get("/api/engagement/mine/").status_code == 401
 
 
 def test_public_sentiment_shows_counts_and_percents_only(client, topic):
+    """Sentiment shows counts and percents of active content only, never comments or readers."""
     reader = f.make_user()
     for sentiment in ("positive", "positive", "negative"):
         f.make_engagement(

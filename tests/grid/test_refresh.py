@@ -40,6 +40,7 @@ def homepage_rows() -> list[tuple]:
 
 @pytest.mark.django_db
 def test_positions_follow_scores_and_the_view_holds_the_top_seven():
+    """A refresh positions items by score; homepage_grid holds the top seven with their tiles."""
     items = [item(score) for score in (40, 95, 70, 10, 88, 55, 60, 33, 20, 80)]
     result = grid_refresh(trigger=RefreshTrigger.COMMAND)
     by_score = sorted(items, key=lambda i: -i.base_score)
@@ -54,6 +55,7 @@ def test_positions_follow_scores_and_the_view_holds_the_top_seven():
 
 @pytest.mark.django_db
 def test_ties_go_to_the_newer_item():
+    """Of two items with equal scores, the newer one gets the better position."""
     now = timezone.now()
     older = item(50, created_at=now - timedelta(days=2))
     newer = item(50, created_at=now - timedelta(days=1))
@@ -63,6 +65,7 @@ def test_ties_go_to_the_newer_item():
 
 @pytest.mark.django_db
 def test_pinned_items_keep_their_position():
+    """Pinned items keep their positions; the others fill the rest by score."""
     low = item(5)
     high, middle, other = item(90), item(50), item(40)
     grid_item_pin(item=low, position=1)
@@ -74,6 +77,7 @@ def test_pinned_items_keep_their_position():
 
 @pytest.mark.django_db
 def test_inactive_items_are_excluded():
+    """An inactive item loses its position and is not on the homepage."""
     shown, hidden = item(60), item(99, is_active=False, grid_position=1)
     grid_refresh(trigger=RefreshTrigger.COMMAND)
     assert positions() == {shown.id: 1, hidden.id: None}
@@ -82,6 +86,7 @@ def test_inactive_items_are_excluded():
 
 @pytest.mark.django_db
 def test_grid_slots_sets_the_size_of_the_view(settings):
+    """GRID_SLOTS sets how many tiles homepage_grid holds."""
     settings.GRID_SLOTS = 3
     for score in range(10, 60, 5):
         item(score)
@@ -108,6 +113,7 @@ def test_items_without_new_events_decay_to_their_base_score():
 
 @pytest.mark.django_db
 def test_each_run_is_recorded():
+    """Each refresh records its trigger, old and new hero, items moved and timing."""
     first, second = item(30), item(60)
     grid_item_pin(item=first, position=1)
     grid_refresh(trigger=RefreshTrigger.COMMAND)

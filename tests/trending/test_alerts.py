@@ -73,6 +73,7 @@ def alert(db):
 
 
 def test_an_alert_is_delivered_signed(webhook, alert):
+    """An alert is POSTed once, signed with HMAC-SHA256, with its payload; then it is delivered."""
     assert alerts_deliver().__dict__ == {"delivered": 1, "retried": 0, "failed": 0}
     ((headers, body),) = webhook.received
     expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
@@ -95,6 +96,7 @@ def test_an_alert_is_delivered_signed(webhook, alert):
 
 
 def test_a_failing_webhook_is_retried_with_backoff_then_given_up(webhook, alert, monkeypatch):
+    """A failing webhook is retried after a backoff and given up after MAX_ATTEMPTS attempts."""
     webhook.status = 500
     assert alerts_deliver().retried == 1
     alert.refresh_from_db()
@@ -120,6 +122,7 @@ def test_a_failing_webhook_is_retried_with_backoff_then_given_up(webhook, alert,
 
 
 def test_an_alert_claimed_by_a_run_is_not_sent_by_another_until_its_lease_ends(webhook, alert):
+    """An alert claimed by one run is not sent by another until the claim's lease has ended."""
     (claimed,) = alerts._claim_due_alerts()  # a run that claimed it and has not posted yet
     assert claimed.pk == alert.pk
     assert alerts_deliver().__dict__ == {"delivered": 0, "retried": 0, "failed": 0}
@@ -170,6 +173,7 @@ def test_no_transaction_holds_the_alert_while_the_webhook_is_called(settings):
 
 
 def test_a_hanging_webhook_times_out_quickly_and_is_retried(webhook, alert, monkeypatch):
+    """A webhook that does not answer times out after TIMEOUT_SECONDS and the alert is retried."""
     monkeypatch.setattr(alerts, "TIMEOUT_SECONDS", 0.5)
     webhook.delay = 3
     started = time.monotonic()
@@ -180,6 +184,7 @@ def test_a_hanging_webhook_times_out_quickly_and_is_retried(webhook, alert, monk
 
 
 def test_an_unreachable_webhook_never_fails_the_transaction_that_raised_the_alert(settings, db):
+    """Raising alerts with an unreachable webhook commits; delivery only schedules retries."""
     settings.TRENDING_WEBHOOK_URL = "http://127.0.0.1:9/nothing-listens-here"
     topic = f.make_topic()
     with transaction.atomic():
@@ -189,6 +194,7 @@ def test_an_unreachable_webhook_never_fails_the_transaction_that_raised_the_aler
 
 
 def test_without_a_webhook_nothing_is_sent(settings, alert):
+    """Without TRENDING_WEBHOOK_URL, delivery sends and changes nothing."""
     settings.TRENDING_WEBHOOK_URL = ""
     assert alerts_deliver().__dict__ == {"delivered": 0, "retried": 0, "failed": 0}
 
@@ -197,6 +203,7 @@ def test_without_a_webhook_nothing_is_sent(settings, alert):
     ("old", "new", "jump"), [(50, 61, True), (50, 60, False), (0, 90, False), (80, 70, False)]
 )
 def test_score_jump_means_more_than_twenty_percent(old, new, jump):
+    """A score jump is a rise of more than 20% from a non-zero score."""
     from decimal import Decimal
 
     assert is_score_jump(Decimal(old), Decimal(new)) is jump
