@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from audit.models import EVENTS_TABLE, AuditLog
-from audit.triggers import AuditInsertedRows, AuditRowChange
+from audit.triggers import AuditRowChange
 from carnivore.db_context import AUDITORS_GROUP, EDITORS_GROUP, connecting_role
 from carnivore.staff_admin import ReadOnlyAdmin, display_name, user_display_name, user_display_names
 
@@ -47,7 +47,7 @@ class EstimatedCountPaginator(Paginator):
 
 def audited_tables() -> list[str]:
     """Return the tables whose changes the audit triggers record."""
-    audit_kinds = (AuditRowChange, AuditInsertedRows)
+    audit_kinds = (AuditRowChange,)
     return sorted(
         model._meta.db_table
         for model in apps.get_models()

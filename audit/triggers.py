@@ -26,7 +26,7 @@ class AuditRowChange(DefinerTrigger):
     level = pgtrigger.Row
     when = pgtrigger.After
     func = f"""
-        INSERT INTO audit_log ({_COLUMNS})
+        INSERT INTO public.audit_log ({_COLUMNS})
         VALUES (
             TG_TABLE_NAME,
             (CASE TG_OP WHEN 'DELETE' THEN OLD.id ELSE NEW.id END)::text,
@@ -54,23 +54,6 @@ def audit_triggers(*, unaudited_columns: tuple[str, ...] = ()) -> list[AuditRowC
             condition=StoredColumnsChange(exclude=[MODIFIED_AT, *unaudited_columns]),
         ),
     ]
-
-
-class AuditInsertedRows(DefinerTrigger):
-    """Write one audit row per inserted row, once per statement (for high-volume event tables)."""
-
-    name = "audit_inserted_rows"
-    level = pgtrigger.Statement
-    when = pgtrigger.After
-    operation = pgtrigger.Insert
-    referencing = pgtrigger.Referencing(new="inserted_rows")
-    func = f"""
-        INSERT INTO audit_log ({_COLUMNS})
-        SELECT TG_TABLE_NAME, r.id::text, 'INSERT', NULL, to_jsonb(r),
-               {_CHANGED_BY}, {_DB_ROLE}, {_APP_ROLE}
-        FROM inserted_rows r;
-        RETURN NULL;
-    """
 
 
 class AppendOnly(StrictTrigger):

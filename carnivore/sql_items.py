@@ -172,3 +172,30 @@ def sql_sources_drift(connection) -> dict[str, tuple[str | None, str | None]]:
         for name in sorted(before.keys() | after.keys())
         if before.get(name) != after.get(name)
     }
+
+
+def policy_set(
+    app_dir: str | Path,
+    table: str,
+    *,
+    dependencies: Iterable[tuple[str, str]] = (),
+    also_reverse: str = "",
+) -> SQLItem:
+    """Return the row-level security of `table`, defined by `<app_dir>/sql/<table>_policies.sql`.
+
+    The file drops the table's policies (app_private.policies_drop) and declares them anew with
+    the table's grants; the reverse drops them, revokes the API roles' grants and turns row-level
+    security off, then runs `also_reverse`.
+    """
+    reverse = (
+        f"SELECT app_private.policies_drop('public.{table}');"
+        f" REVOKE ALL ON public.{table} FROM anon, authenticated, service_role;"
+        f" ALTER TABLE public.{table} NO FORCE ROW LEVEL SECURITY;"
+        f" ALTER TABLE public.{table} DISABLE ROW LEVEL SECURITY;"
+    )
+    return sql_item(
+        app_dir,
+        f"{table}_policies",
+        reverse=f"{reverse} {also_reverse}".strip(),
+        dependencies=[("carnivore", "api_roles"), ("carnivore", "policies_drop"), *dependencies],
+    )

@@ -132,9 +132,14 @@ class StrictTriggerSql(compiler.UpsertTriggerSql):
 
 
 class DefinerTriggerSql(StrictTriggerSql):
-    """Strict installation SQL for a SECURITY DEFINER function with a fixed search_path."""
+    """Strict installation SQL for a SECURITY DEFINER function with an empty search_path.
 
-    function_options = "SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp"
+    Empty, so that no role able to create objects in a schema (service_role can in `public` on
+    Supabase) can slip its own function or operator into the owner's code: trigger bodies name
+    every object with its schema (pg_catalog is always searched first).
+    """
+
+    function_options = "SECURITY DEFINER SET search_path = ''"
 
 
 class StrictTrigger(Trigger):

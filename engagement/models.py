@@ -9,14 +9,13 @@ is (id, created_at), as PostgreSQL requires of a partitioned table.
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Length, Now
 from django.db.models.lookups import GreaterThan, IsNull, LessThanOrEqual
 
-from audit.triggers import AuditInsertedRows
-from carnivore.triggers import Trigger
-from engagement.triggers import ScoreInsertedEvents, SkipRepeatedEvent
+from engagement.triggers import PrepareEvent
 from grid.models import ContentType
 
 ENGAGEMENT_ID_SEQUENCE = "content_engagement_id_seq"
@@ -29,6 +28,27 @@ class Nextval(Func):
 
     def __init__(self, sequence: str, **extra):
         super().__init__(Value(sequence), output_field=models.BigIntegerField(), **extra)
+
+
+class TransactionIdField(models.Field):
+    """A PostgreSQL `xid8`: the 64-bit id of the transaction that wrote a row."""
+
+    def db_type(self, connection) -> str:
+        return "xid8"
+
+
+class CurrentTransactionId(Func):
+    """`pg_current_xact_id()`: the id of the transaction inserting the row."""
+
+    function = "pg_current_xact_id"
+    output_field = TransactionIdField()
+
+
+class CurrentUser(Func):
+    """`CURRENT_USER`: the database role in force."""
+
+    template = "CURRENT_USER"
+    output_field = models.CharField()
 
 
 class InteractionType(models.TextChoices):
@@ -50,7 +70,15 @@ SENTIMENT_INTERACTIONS = (InteractionType.COMMENT, InteractionType.REACTION)
 
 
 class ContentEngagement(models.Model):
-    """One reader interaction with one piece of content. Never updated, never deleted."""
+    """One reader interaction with one piece of content. Never updated, never deleted.
+
+    The row is its own record of who and when (no audit-log copy): `user`, the database role
+    (`db_role`) and staff role (`app_role`) it was inserted under, `created_at`, and
+    `reader_key`, the reader it counts for in the ranking (the user's id, or for anonymous
+    readers a fingerprint: a hash of address and user agent with a salt of the day, see
+    engagement/triggers.py). `insert_xid` lets the rollup (engagement/sql/
+    engagement_rollup_drain.sql) take each committed event exactly once.
+    """
 
     pk = models.CompositePrimaryKey("id", "created_at")
     id = models.BigIntegerField(db_default=Nextval(ENGAGEMENT_ID_SEQUENCE), editable=False)
@@ -75,6 +103,12 @@ class ContentEngagement(models.Model):
     comment_text = models.TextField(null=True, blank=True)  # noqa: DJ001
     metadata = models.JSONField(blank=True, db_default={})
     event_uuid = models.UUIDField(null=True, blank=True)
+    # Set by the PrepareEvent trigger whatever the client sends (the defaults only fill the rows
+    # stored before these columns existed).
+    reader_key = models.UUIDField(db_default=RandomUUID(), editable=False)
+    db_role = models.CharField(max_length=63, db_default=CurrentUser(), editable=False)
+    app_role = models.CharField(max_length=16, null=True, blank=True, editable=False)  # noqa: DJ001
+    insert_xid = TransactionIdField(db_default=CurrentTransactionId(), editable=False)
 
     class Meta:
         db_table = "content_engagement"
@@ -122,23 +156,7 @@ class ContentEngagement(models.Model):
                 name="content_engagement_comment_text_length",
             ),
         ]
-        triggers = [
-            # A trigger, not a CHECK: a CHECK on now() would make a dump fail to restore later.
-            Trigger(
-                name="reject_future_created_at",
-                when=pgtrigger.Before,
-                operation=pgtrigger.Insert,
-                condition=pgtrigger.Condition("NEW.created_at > clock_timestamp()"),
-                func=(
-                    "RAISE EXCEPTION USING ERRCODE = 'check_violation', "
-                    "CONSTRAINT = 'content_engagement_created_at_not_future', "
-                    "MESSAGE = format('created_at %s is in the future', NEW.created_at); "
-                ),
-            ),
-            SkipRepeatedEvent(),
-            AuditInsertedRows(),
-            ScoreInsertedEvents(),
-        ]
+        triggers = [PrepareEvent()]
         indexes = [
             models.Index(
                 F("content_type"),
@@ -152,6 +170,8 @@ class ContentEngagement(models.Model):
                 condition=Q(user__isnull=False),
                 name="content_engagement_user_recent",
             ),
+            # The rollup takes the events of the transactions finished since its last run.
+            models.Index(fields=["insert_xid"], name="content_engagement_insert_xid"),
         ]
 
     def __str__(self) -> str:
@@ -159,9 +179,11 @@ class ContentEngagement(models.Model):
 
 
 class EngagementRollup(models.Model):
-    """Counts of one content's events in one hour, kept exact by the scoring trigger.
+    """Counts of one content's events in one hour, and of its distinct readers' actions.
 
-    Written only by the scoring trigger, never edited: no modified_at.
+    Written only by the rollup (engagement/sql/engagement_rollup_drain.sql): no modified_at.
+    `reader_*` count each reader once per kind of action in the hour (one reader, one vote);
+    `reader_positive`/`reader_negative` are comments and reactions with that sentiment.
     """
 
     created_at = models.DateTimeField(db_default=Now(), editable=False)
@@ -178,6 +200,13 @@ class EngagementRollup(models.Model):
     positive = models.IntegerField(db_default=0)
     negative = models.IntegerField(db_default=0)
     neutral = models.IntegerField(db_default=0)
+    reader_views = models.IntegerField(db_default=0)
+    reader_clicks = models.IntegerField(db_default=0)
+    reader_shares = models.IntegerField(db_default=0)
+    reader_bookmarks = models.IntegerField(db_default=0)
+    reader_comments = models.IntegerField(db_default=0)
+    reader_positive = models.IntegerField(db_default=0)
+    reader_negative = models.IntegerField(db_default=0)
 
     class Meta:
         db_table = "engagement_rollups"
@@ -218,6 +247,70 @@ class EngagementRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type} {self.content_id} at {self.hour:%Y-%m-%d %H}:00"
+
+
+class VoteKind(models.TextChoices):
+    """What one reader's action counts as, once per item and hour, for the ranking."""
+
+    VIEW = "view"
+    CLICK = "click"
+    SHARE = "share"
+    BOOKMARK = "bookmark"
+    COMMENT = "comment"  # a comment without positive or negative sentiment
+    POSITIVE = "positive"  # a positive comment or reaction
+    NEGATIVE = "negative"  # a negative comment or reaction
+
+
+class EngagementVote(models.Model):
+    """One reader's vote: the first action of a kind on an item in an hour. Later actions of
+    the same reader, kind, item and hour are stored as events but count no more."""
+
+    pk = models.CompositePrimaryKey("content_type", "content_id", "hour", "kind", "reader_key")
+    content_type = models.CharField(max_length=32, choices=ContentType.choices)
+    content_id = models.BigIntegerField()
+    hour = models.DateTimeField()
+    kind = models.CharField(max_length=16, choices=VoteKind.choices)
+    reader_key = models.UUIDField()
+
+    class Meta:
+        db_table = "engagement_votes"
+        indexes = [models.Index(fields=["hour"], name="engagement_votes_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.content_type} {self.content_id} at {self.hour}"
+
+
+class EngagementSalt(models.Model):
+    """The salt of one day for anonymous readers' fingerprints. Deleted when the day is over
+    (engagement.services.engagement_salts_expire), so a fingerprint cannot be recomputed later
+    from an address and user agent."""
+
+    day = models.DateField(primary_key=True)
+    salt = models.BinaryField()
+
+    class Meta:
+        db_table = "engagement_salts"
+
+    def __str__(self) -> str:
+        return f"salt of {self.day}"
+
+
+class EngagementRollupState(models.Model):
+    """The rollup's watermark (one row): every event of a transaction older than `next_xid` has
+    been counted; events of `next_xid` and later have not."""
+
+    id = models.SmallIntegerField(primary_key=True, db_default=1)
+    next_xid = TransactionIdField()
+    drained_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "engagement_rollup_state"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="engagement_rollup_state_one_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"rollup at {self.next_xid}"
 
 
 class EngagementEventKey(models.Model):

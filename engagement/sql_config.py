@@ -1,13 +1,14 @@
 """The SQL objects of engagement: the partition maintenance of content_engagement, the policy
-sets of its tables, the scoring functions the triggers and the hourly refresh use, and the
-analytics views. Each is defined in `engagement/sql/<name>.sql` (see carnivore/sql_items.py).
+sets of its tables, the rollup that counts events into figures, the checks of those figures,
+and the analytics views. Each is defined in `engagement/sql/<name>.sql` (see
+carnivore/sql_items.py).
 
 The tables themselves (content_engagement, its sequence and DEFAULT partition, the rollups'
 fillfactor) and the first call of engagement_ensure_partitions stay in the migrations."""
 
 from pathlib import Path
 
-from carnivore.sql_items import sql_item
+from carnivore.sql_items import policy_set, sql_item
 
 HERE = Path(__file__).parent
 
@@ -19,62 +20,21 @@ sql_items = [
         reverse="DROP FUNCTION engagement_ensure_partitions(integer, timestamptz)",
         dependencies=[("carnivore", "api_roles")],
     ),
-    sql_item(
+    policy_set(
         HERE,
-        "content_engagement_policies",
-        reverse=(
-            "SELECT app_private.policies_drop('public.content_engagement');"
-            " REVOKE ALL ON content_engagement FROM anon, authenticated, service_role;"
-            " ALTER TABLE content_engagement NO FORCE ROW LEVEL SECURITY;"
-            " ALTER TABLE content_engagement DISABLE ROW LEVEL SECURITY;"
-            " REVOKE ALL ON SEQUENCE content_engagement_id_seq"
-            " FROM anon, authenticated, service_role;"
+        "content_engagement",
+        dependencies=[("carnivore", "supabase_auth"), ("carnivore", "is_staff")],
+        also_reverse=(
+            "REVOKE ALL ON SEQUENCE content_engagement_id_seq FROM anon, authenticated, service_role;"
         ),
-        dependencies=[
-            ("carnivore", "api_roles"),
-            ("carnivore", "supabase_auth"),
-            ("carnivore", "is_staff"),
-            ("carnivore", "policies_drop"),
-        ],
     ),
-    sql_item(
-        HERE,
-        "engagement_rollups_policies",
-        reverse=(
-            "SELECT app_private.policies_drop('public.engagement_rollups');"
-            " REVOKE ALL ON engagement_rollups FROM anon, authenticated, service_role;"
-            " ALTER TABLE engagement_rollups NO FORCE ROW LEVEL SECURITY;"
-            " ALTER TABLE engagement_rollups DISABLE ROW LEVEL SECURITY;"
-        ),
-        dependencies=[("carnivore", "api_roles"), ("carnivore", "policies_drop")],
-    ),
-    sql_item(
-        HERE,
-        "engagement_event_keys_policies",
-        reverse=(
-            "SELECT app_private.policies_drop('public.engagement_event_keys');"
-            " REVOKE ALL ON engagement_event_keys FROM anon, authenticated, service_role;"
-            " ALTER TABLE engagement_event_keys NO FORCE ROW LEVEL SECURITY;"
-            " ALTER TABLE engagement_event_keys DISABLE ROW LEVEL SECURITY;"
-        ),
-        dependencies=[("carnivore", "api_roles"), ("carnivore", "policies_drop")],
-    ),
-    sql_item(
-        HERE,
-        "engagement_drops_policies",
-        reverse=(
-            "SELECT app_private.policies_drop('public.engagement_drops');"
-            " REVOKE ALL ON engagement_drops FROM anon, authenticated, service_role;"
-            " ALTER TABLE engagement_drops NO FORCE ROW LEVEL SECURITY;"
-            " ALTER TABLE engagement_drops DISABLE ROW LEVEL SECURITY;"
-        ),
-        dependencies=[
-            ("carnivore", "api_roles"),
-            ("carnivore", "is_staff"),
-            ("carnivore", "policies_drop"),
-        ],
-    ),
-    # The score and its figures.
+    policy_set(HERE, "engagement_rollups"),
+    policy_set(HERE, "engagement_event_keys"),
+    policy_set(HERE, "engagement_drops", dependencies=[("carnivore", "is_staff")]),
+    policy_set(HERE, "engagement_votes"),
+    policy_set(HERE, "engagement_salts"),
+    policy_set(HERE, "engagement_rollup_state"),
+    # The display figures of the blueprint.
     sql_item(
         HERE,
         "engagement_score_formula",
@@ -87,21 +47,49 @@ sql_items = [
         reverse="DROP FUNCTION engagement_sentiment_percent(bigint, bigint)",
         dependencies=[("carnivore", "api_roles")],
     ),
+    # Who an event counts for, and as what.
     sql_item(
         HERE,
-        "engagement_figures",
-        reverse="DROP FUNCTION engagement_figures(timestamptz)",
+        "engagement_reader_fingerprint",
+        reverse="DROP FUNCTION engagement_reader_fingerprint()",
+        dependencies=[("engagement", "engagement_salts_policies")],
+    ),
+    sql_item(
+        HERE, "engagement_vote_kind", reverse="DROP FUNCTION engagement_vote_kind(text, text)"
+    ),
+    # The rollup: events into rollups and grid items' figures, exactly once.
+    sql_item(HERE, "engagement_content", reverse="DROP TYPE engagement_content", replace=False),
+    sql_item(HERE, "engagement_delta", reverse="DROP TYPE engagement_delta", replace=False),
+    sql_item(
+        HERE,
+        "engagement_figures_update",
+        reverse="DROP FUNCTION engagement_figures_update(timestamptz, engagement_content[])",
         dependencies=[
-            ("carnivore", "api_roles"),
+            ("engagement", "engagement_content"),
             ("engagement", "engagement_score_formula"),
             ("engagement", "engagement_sentiment_percent"),
+            ("grid", "grid_rank"),
+        ],
+    ),
+    sql_item(
+        HERE,
+        "engagement_rollup_drain",
+        reverse="DROP FUNCTION engagement_rollup_drain()",
+        dependencies=[
+            ("carnivore", "api_roles"),
+            ("engagement", "engagement_delta"),
+            ("engagement", "engagement_vote_kind"),
+            ("engagement", "engagement_figures_update"),
+            ("engagement", "engagement_rollup_state_policies"),
+            ("engagement", "engagement_votes_policies"),
+            ("grid", "grid_item_sources"),
         ],
     ),
     sql_item(
         HERE,
         "engagement_rescore_all",
         reverse="DROP FUNCTION engagement_rescore_all()",
-        dependencies=[("carnivore", "api_roles"), ("engagement", "engagement_figures")],
+        dependencies=[("carnivore", "api_roles"), ("engagement", "engagement_figures_update")],
     ),
     sql_item(
         HERE,
@@ -111,6 +99,8 @@ sql_items = [
             ("carnivore", "api_roles"),
             ("engagement", "engagement_score_formula"),
             ("engagement", "engagement_sentiment_percent"),
+            ("engagement", "engagement_vote_kind"),
+            ("grid", "grid_rank"),
         ],
     ),
     # security_invoker views: the policy sets of the tables they read decide what they show.
@@ -123,26 +113,6 @@ sql_items = [
             ("engagement", "engagement_rollups_policies"),
             ("engagement", "engagement_sentiment_percent"),
             ("grid", "grid_content"),
-        ],
-    ),
-    # Incremental scoring, called by the scoring trigger.
-    sql_item(HERE, "engagement_delta", reverse="DROP TYPE engagement_delta", replace=False),
-    sql_item(
-        HERE,
-        "engagement_grid_rows_create",
-        reverse="DROP FUNCTION engagement_grid_rows_create(engagement_delta[])",
-        dependencies=[("engagement", "engagement_delta"), ("grid", "grid_content")],
-    ),
-    sql_item(
-        HERE,
-        "engagement_apply",
-        reverse="DROP FUNCTION engagement_apply(engagement_delta[])",
-        dependencies=[
-            ("engagement", "engagement_delta"),
-            ("engagement", "engagement_grid_rows_create"),
-            ("engagement", "engagement_score_formula"),
-            ("engagement", "engagement_sentiment_percent"),
-            ("engagement", "engagement_figures"),
         ],
     ),
     # The events API, and the readers' summary (security_invoker, like engagement_sentiment_7d).

@@ -1,25 +1,23 @@
-"""The triggers that keep engagement figures exact, in the same transaction as the events.
+"""The one trigger on content_engagement: it checks and completes each event as it is inserted.
 
-`ScoreInsertedEvents` runs once per INSERT statement on content_engagement, with all the rows
-it inserted (a transition table), so a batch of 500 events costs one pass, not 500. It sums
-the rows into per-(content, hour) deltas and hands them to the SQL function `engagement_apply`
-(engagement/sql/engagement_apply.sql; its statements are planned once per connection, unlike
-statements that read a transition table), which:
+Events append and touch no shared row: counting them into rollups and grid items is the
+rollup's job, moments later (engagement/sql/engagement_rollup_drain.sql), so that concurrent
+writers, even on one hot item, never wait for each other. What must hold for every event, by
+whatever path it arrives (the API, Supabase's REST API with the public key, raw SQL), is
+checked here, before the row is stored:
 
-1. locks (or creates, with the content's real title) each touched grid item, always in
-   (content_type, content_id) order so that concurrent writers queue instead of deadlocking,
-   adds the all-time view, share and bookmark counts, and refuses the whole statement if an
-   event points at content that does not exist;
-2. adds the deltas to the per-hour rollups;
-3. recomputes each touched item's score, sentiment and 24-hour event count from at most
-   24 + 168 rollup rows (`engagement_figures`).
+- `created_at` is not in the future (a trigger, not a CHECK on now(): a dump must restore);
+- the content exists and is active (grid_content): hidden content gets no engagement;
+- the event records who stored it, instead of an audit-log copy: `db_role` and `app_role`;
+- `reader_key`: the reader it counts for in the ranking: the user's id, or for an anonymous
+  reader a fingerprint of the day (engagement/sql/engagement_reader_fingerprint.sql);
+- `insert_xid`: the transaction that stored it, which the rollup's watermark follows;
+- a retried event (an `event_uuid` already stored) is skipped, stored once: a unique key on the
+  partitioned table would have to include created_at, so the keys live in
+  engagement_event_keys.
 
-Step 1 serialises writers of one item for the rest of their transaction, so step 3 always
-reads every earlier writer's rollups: the figures equal a recount of the raw events.
-
-`SkipRepeatedEvent` stores an event whose client-chosen `event_uuid` was seen before only once:
-a unique key on the partitioned table would have to include created_at, so the keys live in
-engagement_event_keys. Both run as the table owner (SECURITY DEFINER) and cannot be switched off.
+SECURITY DEFINER with an empty search_path (every name qualified), and strict: no session
+setting switches it off. Whatever the client sent for the columns it sets is overwritten.
 """
 
 from __future__ import annotations
@@ -28,52 +26,40 @@ import pgtrigger
 
 from carnivore.triggers import DefinerTrigger
 
-_COUNTS_BY_KIND = """
-    count(*) FILTER (WHERE interaction_type = 'view'),
-    count(*) FILTER (WHERE interaction_type = 'click'),
-    count(*) FILTER (WHERE interaction_type = 'share'),
-    count(*) FILTER (WHERE interaction_type = 'bookmark'),
-    count(*) FILTER (WHERE interaction_type = 'comment'),
-    count(*) FILTER (WHERE interaction_type = 'reaction'),
-    count(*) FILTER (WHERE sentiment = 'positive'),
-    count(*) FILTER (WHERE sentiment = 'negative'),
-    count(*) FILTER (WHERE sentiment = 'neutral')
-"""
 
+class PrepareEvent(DefinerTrigger):
+    """Check and complete each inserted event (see module doc)."""
 
-class ScoreInsertedEvents(DefinerTrigger):
-    """Keep rollups and grid-item figures exact for every inserted event (see module doc)."""
-
-    name = "score_inserted_events"
-    level = pgtrigger.Statement
-    when = pgtrigger.After
-    operation = pgtrigger.Insert
-    referencing = pgtrigger.Referencing(new="new_events")
-    func = f"""
-        PERFORM engagement_apply(ARRAY(
-            SELECT ROW(content_type, content_id, date_trunc('hour', created_at, 'UTC'), count(*),
-                       {_COUNTS_BY_KIND})::engagement_delta
-            FROM new_events
-            GROUP BY content_type, content_id, date_trunc('hour', created_at, 'UTC')
-            ORDER BY content_type, content_id, date_trunc('hour', created_at, 'UTC')));
-        RETURN NULL;
-    """
-
-
-class SkipRepeatedEvent(DefinerTrigger):
-    """Drop an event whose event_uuid is already stored (a client's retry)."""
-
-    name = "skip_repeated_event"
+    name = "prepare_event"
     level = pgtrigger.Row
     when = pgtrigger.Before
     operation = pgtrigger.Insert
-    condition = pgtrigger.Condition("NEW.event_uuid IS NOT NULL")
+    declare = [("content_active", "boolean")]
     func = """
-        INSERT INTO engagement_event_keys (event_uuid, created_at)
-        VALUES (NEW.event_uuid, NEW.created_at)
-        ON CONFLICT (event_uuid) DO NOTHING;
-        IF FOUND THEN
-            RETURN NEW;
+        IF NEW.created_at > clock_timestamp() THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation',
+                CONSTRAINT = 'content_engagement_created_at_not_future',
+                MESSAGE = format('created_at %s is in the future', NEW.created_at);
         END IF;
-        RETURN NULL;
+        SELECT c.is_active INTO content_active FROM public.grid_content c
+        WHERE c.content_type = NEW.content_type AND c.content_id = NEW.content_id;
+        IF content_active IS NOT TRUE THEN
+            RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
+                CONSTRAINT = 'content_engagement_content_exists',
+                MESSAGE = format('%s %s does not exist or is hidden', NEW.content_type, NEW.content_id);
+        END IF;
+        NEW.db_role := CASE current_setting('role') WHEN 'none' THEN session_user
+                       ELSE current_setting('role') END;
+        NEW.app_role := (SELECT auth.jwt()) -> 'app_metadata' ->> 'role';
+        NEW.reader_key := coalesce(NEW.user_id, public.engagement_reader_fingerprint());
+        NEW.insert_xid := pg_current_xact_id();
+        IF NEW.event_uuid IS NOT NULL THEN
+            INSERT INTO public.engagement_event_keys (event_uuid, created_at)
+            VALUES (NEW.event_uuid, NEW.created_at)
+            ON CONFLICT (event_uuid) DO NOTHING;
+            IF NOT FOUND THEN
+                RETURN NULL;
+            END IF;
+        END IF;
+        RETURN NEW;
     """

@@ -36,6 +36,15 @@ NEXT_REFRESH = "The homepage changes at the next refresh (or use “Refresh now�
 # The tile an item holds on the homepage as last refreshed: the view decides tiles by slot.
 HOMEPAGE_TILE = RawSQL("SELECT h.tile FROM homepage_grid h WHERE h.id = bento_grid_items.id", ())
 TILE_SIZES = {"hero": "hero 2x2", "featured": "featured 2x1", "standard": "standard 1x1"}
+# The parts of each item's rank_score as of now, by the one formula (grid/sql/grid_rank.sql).
+RANK_PARTS = {
+    f"rank_{part}": RawSQL(
+        f"(public.grid_rank_parts(bento_grid_items.base_score, bento_grid_items.reader_weight_7d,"
+        f" bento_grid_items.week_of, now())).{part}",
+        (),
+    )
+    for part in ("prior", "readers", "age_penalty", "rank_score")
+}
 
 
 @admin.register(BentoGridItem)
@@ -53,15 +62,16 @@ class BentoGridItemAdmin(StaffModelAdmin):
     )
     list_display_links = ("content_title",)
     list_editable = CURATED_FIELDS
-    list_filter = ("is_active", "is_pinned", "content_type", "score_source")
+    list_filter = ("is_active", "is_pinned", "content_type")
     search_fields = ("content_title",)
     list_per_page = 100
     actions = ("pin", "unpin", "hide", "show", "refresh_now")
     add_fields = ("content_type", "content_id", "content_title", "data", *CURATED_FIELDS)
     figures = (
         "tile",
-        "ranking_score",
-        "score_source",
+        "ranking",
+        "week_of",
+        "reader_weight_7d",
         "engagement_score",
         "base_score",
         "view_count",
@@ -75,15 +85,23 @@ class BentoGridItemAdmin(StaffModelAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(homepage_tile=HOMEPAGE_TILE)
+        return super().get_queryset(request).annotate(homepage_tile=HOMEPAGE_TILE, **RANK_PARTS)
 
     @admin.display(description="homepage tile")
     def tile(self, item: BentoGridItem) -> str:
         return TILE_SIZES.get(item.homepage_tile, "—")
 
-    @admin.display(description="score", ordering="ranking_score")
+    @admin.display(description="rank score", ordering="rank_rank_score")
     def score(self, item: BentoGridItem) -> str:
-        return f"{item.ranking_score} ({item.score_source})"
+        return f"{item.rank_rank_score:.2f}"
+
+    @admin.display(description="why: prior + readers − age = rank score")
+    def ranking(self, item: BentoGridItem) -> str:
+        pinned = " (pinned: kept at its position)" if item.is_pinned else ""
+        return (
+            f"{item.rank_prior:.2f} + {item.rank_readers:.2f} − {item.rank_age_penalty:.2f}"
+            f" = {item.rank_rank_score:.2f}{pinned}"
+        )
 
     @admin.display(description="views · shares · bookmarks")
     def counts(self, item: BentoGridItem) -> str:

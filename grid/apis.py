@@ -26,6 +26,20 @@ from grid.services import MAX_INTERESTS, grid_refresh, interests_normalised_each
 BROWSER_CACHE_SECONDS = 60
 
 
+class RankingOut(serializers.Serializer):
+    """Why an item is where it is: the parts of its rank_score (README, "How the grid is
+    ranked"; grid/sql/grid_rank.sql)."""
+
+    prior = serializers.FloatField(help_text="base_score / 10: the weekly analysis's score.")
+    readers = serializers.FloatField(
+        help_text="10 x log10(1 + weight of distinct readers' actions, last 7 days)."
+    )
+    age_penalty = serializers.FloatField(help_text="10 points per week since the content's week.")
+    boost = serializers.IntegerField(help_text="Personalisation: +5 per shared tag, at most +20.")
+    pinned = serializers.BooleanField(help_text="Pinned by an editor: kept at its position.")
+    rank_score = serializers.FloatField(help_text="prior + readers - age_penalty + boost.")
+
+
 class GridItemOut(serializers.Serializer):
     id = serializers.IntegerField()
     slot = serializers.IntegerField(
@@ -35,17 +49,21 @@ class GridItemOut(serializers.Serializer):
     content_type = serializers.CharField()
     content_id = serializers.IntegerField()
     title = serializers.CharField()
-    score = serializers.FloatField(help_text="The score that ranks the item (see score_source).")
-    score_source = serializers.ChoiceField(
-        choices=["engagement", "base"],
-        help_text="engagement: readers' last 24 hours; base: the score it was imported with.",
+    week_of = serializers.DateField(allow_null=True, help_text="The week the content belongs to.")
+    score = serializers.FloatField(help_text="The rank_score that ranks the item (see ranking).")
+    ranking = RankingOut()
+    reader_weight_7d = serializers.IntegerField(
+        help_text="Distinct readers' actions of the last 7 days, weighted by kind."
     )
-    engagement_score = serializers.FloatField()
+    engagement_score = serializers.FloatField(
+        help_text="The blueprint's 0..100 figure over 24 hours: for display, it does not rank."
+    )
     base_score = serializers.FloatField()
     view_count = serializers.IntegerField()
     share_count = serializers.IntegerField()
     bookmark_count = serializers.IntegerField()
     positive_sentiment_percent = serializers.FloatField()
+    events_7d = serializers.IntegerField(help_text="Events of the last 7 days (0: no reactions).")
     is_pinned = serializers.BooleanField()
     tags = serializers.ListField(child=serializers.CharField())
     data = serializers.DictField(help_text="What else the tile shows (thumbnail, creator, week…).")

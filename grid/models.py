@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import Case, F, Func, Q, Value, When
+from django.db.models import F, Func, Q
 from django.db.models.lookups import Exact
 
 from audit.triggers import audit_triggers
@@ -33,6 +33,7 @@ ENGAGEMENT_FIGURES = (
     "positive_24h",
     "events_7d",
     "positive_7d",
+    "reader_weight_7d",
     "scored_at",
 )
 
@@ -85,11 +86,12 @@ class EditorialItem(Timestamped):
 class BentoGridItem(Timestamped):
     """One piece of content on, or waiting for, the homepage grid.
 
-    `engagement_score` is the live formula (SPEC section 4) over the last 24 hourly buckets as of
-    `scored_at`, from the window sums kept beside it (`*_24h`, `*_7d`), which the scoring trigger
-    increments while the hour lasts; `base_score` is the score the content was imported with.
-    `ranking_score` is the one that ranks the item: the live score while it has events in its
-    24-hour window, the base score otherwise; `score_source` says which.
+    The figures (`view_count`..., the window sums `*_24h`, `*_7d` as of `scored_at`, the
+    blueprint's display `engagement_score` and `reader_weight_7d`, the weighted count of
+    distinct readers' actions) are kept by the engagement rollup from the events. What ranks the
+    item is `rank_score` (grid/sql/grid_rank_parts.sql): the imported `base_score` as a prior,
+    readers' points from `reader_weight_7d`, less an age penalty from `week_of`, the week of
+    the content. It depends on the time, so it is computed when the grid is ranked, not stored.
     """
 
     content_type = models.CharField(max_length=32, choices=ContentType.choices)
@@ -105,18 +107,11 @@ class BentoGridItem(Timestamped):
     positive_24h = models.IntegerField(db_default=0)
     events_7d = models.IntegerField(db_default=0)
     positive_7d = models.IntegerField(db_default=0)
-    ranking_score = models.GeneratedField(
-        expression=Case(
-            When(events_24h__gt=0, then=F("engagement_score")), default=F("base_score")
-        ),
-        output_field=models.DecimalField(max_digits=5, decimal_places=2),
-        db_persist=True,
-    )
-    score_source = models.GeneratedField(
-        expression=Case(When(events_24h__gt=0, then=Value("engagement")), default=Value("base")),
-        output_field=models.CharField(max_length=10),
-        db_persist=True,
-    )
+    # Distinct readers' actions in the 7-day window, weighted by kind (grid_rank_parts.sql).
+    reader_weight_7d = models.IntegerField(db_default=0)
+    # The week the content belongs to (its weekly report or crawl); NULL for editorial items,
+    # whose age counts from created_at.
+    week_of = models.DateField(null=True, blank=True)
     view_count = models.BigIntegerField(db_default=0)
     share_count = models.BigIntegerField(db_default=0)
     bookmark_count = models.BigIntegerField(db_default=0)
@@ -131,7 +126,7 @@ class BentoGridItem(Timestamped):
 
     class Meta:
         db_table = "bento_grid_items"
-        ordering = [F("grid_position").asc(nulls_last=True), "-ranking_score"]
+        ordering = [F("grid_position").asc(nulls_last=True), "-week_of", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["content_type", "content_id"], name="bento_grid_items_content_unique"

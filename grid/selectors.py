@@ -27,14 +27,20 @@ _HOMEPAGE_COLUMNS = (
     "content_type",
     "content_id",
     "title",
+    "week_of",
     "score",
-    "score_source",
+    "prior",
+    "readers",
+    "age_penalty",
+    "rank_score",
+    "reader_weight_7d",
     "engagement_score",
     "base_score",
     "view_count",
     "share_count",
     "bookmark_count",
     "positive_sentiment_percent",
+    "events_7d",
     "is_pinned",
     "tags",
     "data",
@@ -77,7 +83,16 @@ def grid_homepage_from_database() -> Homepage:
     for row in rows:
         item = {name: _number(value) for name, value in zip(_HOMEPAGE_COLUMNS, row, strict=True)}
         item["data"] = json.loads(item["data"])  # Django's cursors hand jsonb over as text
+        item["week_of"] = item["week_of"].isoformat() if item["week_of"] else None
         refreshed_at = item.pop("refreshed_at")
+        item["ranking"] = {
+            "prior": item.pop("prior"),
+            "readers": item.pop("readers"),
+            "age_penalty": item.pop("age_penalty"),
+            "boost": 0,
+            "pinned": item["is_pinned"],
+            "rank_score": item.pop("rank_score"),
+        }
         items.append(item)
     document = {"items": items, "refreshed_at": refreshed_at.isoformat() if refreshed_at else None}
     body = json.dumps(document, separators=(",", ":")).encode()
@@ -112,23 +127,32 @@ def personal_boost(item_tags: list[str], interest_tags: set[str]) -> int:
 
 
 def grid_personalized(items: list[dict], interest_tags: set[str]) -> list[dict]:
-    """Re-score the public grid's items for a reader: boosted, capped at 100, re-sorted.
-
-    Ties keep the public order. Each item reports its `personalization_boost`.
+    """Re-score the public grid's items for a reader: each item's rank_score plus its boost
+    (in the ranking's points, grid/sql/grid_rank.sql), re-sorted. Pinned items keep their slot;
+    the others fill the remaining slots by boosted score, ties in the public order. Each item
+    reports its `personalization_boost`, also in its `ranking`.
     """
-    personalised = []
+    boosted = []
     for item in items:
         boost = personal_boost(item["tags"], interest_tags)
-        personalised.append(
+        rank_score = round(item["ranking"]["rank_score"] + boost, 4)
+        boosted.append(
             {
                 **item,
                 "public_score": item["score"],
-                "score": min(100.0, round(item["score"] + boost, 2)),
+                "score": round(rank_score, 2),
                 "personalization_boost": boost,
+                "ranking": {**item["ranking"], "boost": boost, "rank_score": rank_score},
             }
         )
-    personalised.sort(key=lambda item: (-item["score"], item["slot"]))
-    return personalised
+    pinned = {item["slot"]: item for item in boosted if item["is_pinned"]}
+    others = iter(
+        sorted(
+            (item for item in boosted if not item["is_pinned"]),
+            key=lambda item: (-item["ranking"]["rank_score"], item["slot"]),
+        )
+    )
+    return [pinned[slot] if slot in pinned else next(others) for slot in range(1, len(boosted) + 1)]
 
 
 def interest_tags_of(user) -> set[str]:

@@ -86,13 +86,46 @@ sql_items = [
             ("trending", "top_videos_policies"),
         ],
     ),
+    # The ranking formula, and the one place grid rows are built from their content.
+    sql_item(
+        HERE,
+        "grid_tag_normalise",
+        reverse="DROP FUNCTION grid_tags_normalise(text[]); DROP FUNCTION grid_tag_normalise(text)",
+        dependencies=[("carnivore", "api_roles")],
+    ),
+    sql_item(
+        HERE,
+        "grid_rank",
+        reverse=(
+            "DROP FUNCTION grid_rank_parts(numeric, bigint, date, timestamptz);"
+            " DROP FUNCTION grid_rank_reader_weight(bigint, bigint, bigint, bigint, bigint,"
+            " bigint, bigint)"
+        ),
+        dependencies=[("carnivore", "api_roles")],
+    ),
+    sql_item(
+        HERE,
+        "grid_item_sources",
+        reverse="DROP VIEW grid_item_sources",
+        dependencies=[
+            ("carnivore", "api_roles"),
+            ("grid", "grid_tag_normalise"),
+            ("grid", "editorial_items_policies"),
+            ("trending", "trending_topics_policies"),
+            ("trending", "top_videos_policies"),
+        ],
+    ),
     # Filled and refreshed as its owner, whom bento_grid_items' forced row-level security lets
     # see the items only through the owner's policy of that policy set.
     sql_item(
         HERE,
         "homepage_grid",
         reverse="DROP MATERIALIZED VIEW homepage_grid",
-        dependencies=[("carnivore", "api_roles"), ("grid", "bento_grid_items_policies")],
+        dependencies=[
+            ("carnivore", "api_roles"),
+            ("grid", "bento_grid_items_policies"),
+            ("grid", "grid_rank"),
+        ],
         replace=False,
     ),
     sql_item(
@@ -109,6 +142,6 @@ sql_items = [
         HERE,
         "grid_rerank",
         reverse="DROP FUNCTION grid_rerank()",
-        dependencies=[("carnivore", "api_roles")],
+        dependencies=[("carnivore", "api_roles"), ("grid", "grid_rank")],
     ),
 ]

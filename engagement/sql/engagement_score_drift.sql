@@ -1,78 +1,100 @@
--- engagement_score_drift(): every figure that differs from a recount of the raw events. Recounts
--- every figure from the raw events, each item as of the hour it was scored for, and returns one
--- row per figure that differs; then the rollups themselves against the events of their hour.
--- Reads every event: a verification, not a hot path. Used by
--- engagement.selectors.engagement_score_drift (`manage.py verify_scores`, the doctor) and the
--- benchmarks; only the service role may execute it.
-CREATE OR REPLACE FUNCTION engagement_score_drift()
+-- engagement_score_drift(): every figure that differs from a recount of the raw events, one row
+-- per figure. Each grid item is recounted as of the hour it was scored for (`scored_at`): the
+-- all-time counts, the 24-hour and 7-day sums, the display engagement_score and sentiment, and
+-- reader_weight_7d from the events' distinct (reader, kind, hour) votes; then each hourly rollup
+-- against the events of its hour, readers' votes included. Events the rollup has not taken yet
+-- count as drift: callers run engagement_rollup_drain first (engagement.selectors
+-- .engagement_score_drift does). Reads every event: a verification, not a hot path. Used by
+-- `manage.py verify_scores`, the doctor and the benchmarks; only the service role may run it.
+CREATE OR REPLACE FUNCTION public.engagement_score_drift()
 RETURNS TABLE (
     grid_item_id bigint, content_type varchar, content_id bigint, figure text,
     stored numeric, recounted numeric
 )
-LANGUAGE sql STABLE AS $$
-    WITH recount AS (
-        SELECT g.id, g.content_type, g.content_id,
-               g.view_count, g.share_count, g.bookmark_count,
-               g.engagement_score, g.positive_sentiment_percent, g.events_24h,
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+    WITH events AS (
+        SELECT e.content_type, e.content_id, e.created_at, e.interaction_type, e.sentiment,
+               e.reader_key, date_trunc('hour', e.created_at, 'UTC') AS hour,
+               public.engagement_vote_kind(e.interaction_type, e.sentiment) AS vote_kind
+        FROM public.content_engagement e
+    ), votes AS (
+        SELECT DISTINCT v.content_type, v.content_id, v.hour, v.vote_kind, v.reader_key
+        FROM events v WHERE v.vote_kind IS NOT NULL
+    ), item_events AS (
+        SELECT g.id, g.content_type, g.content_id, g.scored_at,
                count(e.*) FILTER (WHERE e.interaction_type = 'view') AS views_all,
                count(e.*) FILTER (WHERE e.interaction_type = 'share') AS shares_all,
                count(e.*) FILTER (WHERE e.interaction_type = 'bookmark') AS bookmarks_all,
-               g.views_24h, g.shares_24h, g.bookmarks_24h, g.positive_24h, g.events_7d, g.positive_7d,
-               count(e.*) FILTER (WHERE e.created_at >= g.scored_at - interval '23 hours'
-                                    AND e.created_at < g.scored_at + interval '1 hour') AS events_day,
-               count(e.*) FILTER (WHERE e.interaction_type = 'view' AND e.created_at >= g.scored_at - interval '23 hours' AND e.created_at < g.scored_at + interval '1 hour') AS views_day,
-               count(e.*) FILTER (WHERE e.interaction_type = 'share' AND e.created_at >= g.scored_at - interval '23 hours' AND e.created_at < g.scored_at + interval '1 hour') AS shares_day,
-               count(e.*) FILTER (WHERE e.interaction_type = 'bookmark' AND e.created_at >= g.scored_at - interval '23 hours' AND e.created_at < g.scored_at + interval '1 hour') AS bookmarks_day,
-               count(e.*) FILTER (WHERE e.sentiment = 'positive' AND e.created_at >= g.scored_at - interval '23 hours' AND e.created_at < g.scored_at + interval '1 hour') AS positive_day,
-               count(e.*) FILTER (WHERE e.created_at >= g.scored_at - interval '167 hours' AND e.created_at < g.scored_at + interval '1 hour') AS events_week,
-               count(e.*) FILTER (WHERE e.sentiment = 'positive' AND e.created_at >= g.scored_at - interval '167 hours' AND e.created_at < g.scored_at + interval '1 hour') AS positive_week,
-               engagement_score_formula(
-                   count(e.*) FILTER (WHERE e.interaction_type = 'view' AND e.created_at >= g.scored_at - interval '23 hours' AND e.created_at < g.scored_at + interval '1 hour'),
-                   count(e.*) FILTER (WHERE e.interaction_type = 'share' AND e.created_at >= g.scored_at - interval '23 hours' AND e.created_at < g.scored_at + interval '1 hour'),
-                   count(e.*) FILTER (WHERE e.interaction_type = 'bookmark' AND e.created_at >= g.scored_at - interval '23 hours' AND e.created_at < g.scored_at + interval '1 hour'),
-                   count(e.*) FILTER (WHERE e.sentiment = 'positive' AND e.created_at >= g.scored_at - interval '23 hours' AND e.created_at < g.scored_at + interval '1 hour'),
-                   count(e.*) FILTER (WHERE e.created_at >= g.scored_at - interval '23 hours' AND e.created_at < g.scored_at + interval '1 hour')
-               ) AS score_day,
-               engagement_sentiment_percent(
-                   count(e.*) FILTER (WHERE e.sentiment = 'positive' AND e.created_at >= g.scored_at - interval '167 hours' AND e.created_at < g.scored_at + interval '1 hour'),
-                   count(e.*) FILTER (WHERE e.created_at >= g.scored_at - interval '167 hours' AND e.created_at < g.scored_at + interval '1 hour')
-               ) AS sentiment_week
-        FROM bento_grid_items g
-        LEFT JOIN content_engagement e
-               ON e.content_type = g.content_type AND e.content_id = g.content_id
+               count(e.*) FILTER (WHERE e.hour > g.scored_at - interval '24 hours' AND e.hour <= g.scored_at) AS events_24h,
+               count(e.*) FILTER (WHERE e.interaction_type = 'view' AND e.hour > g.scored_at - interval '24 hours' AND e.hour <= g.scored_at) AS views_24h,
+               count(e.*) FILTER (WHERE e.interaction_type = 'share' AND e.hour > g.scored_at - interval '24 hours' AND e.hour <= g.scored_at) AS shares_24h,
+               count(e.*) FILTER (WHERE e.interaction_type = 'bookmark' AND e.hour > g.scored_at - interval '24 hours' AND e.hour <= g.scored_at) AS bookmarks_24h,
+               count(e.*) FILTER (WHERE e.sentiment = 'positive' AND e.hour > g.scored_at - interval '24 hours' AND e.hour <= g.scored_at) AS positive_24h,
+               count(e.*) FILTER (WHERE e.hour > g.scored_at - interval '168 hours' AND e.hour <= g.scored_at) AS events_7d,
+               count(e.*) FILTER (WHERE e.sentiment = 'positive' AND e.hour > g.scored_at - interval '168 hours' AND e.hour <= g.scored_at) AS positive_7d
+        FROM public.bento_grid_items g
+        LEFT JOIN events e ON e.content_type = g.content_type AND e.content_id = g.content_id
+        GROUP BY g.id
+    ), item_votes AS (
+        SELECT g.id, public.grid_rank_reader_weight(
+                   count(*) FILTER (WHERE v.vote_kind = 'view'),
+                   count(*) FILTER (WHERE v.vote_kind = 'click'),
+                   count(*) FILTER (WHERE v.vote_kind = 'share'),
+                   count(*) FILTER (WHERE v.vote_kind = 'bookmark'),
+                   count(*) FILTER (WHERE v.vote_kind = 'comment'),
+                   count(*) FILTER (WHERE v.vote_kind = 'positive'),
+                   count(*) FILTER (WHERE v.vote_kind = 'negative')) AS reader_weight_7d
+        FROM public.bento_grid_items g
+        JOIN votes v ON v.content_type = g.content_type AND v.content_id = g.content_id
+                    AND v.hour > g.scored_at - interval '168 hours' AND v.hour <= g.scored_at
         GROUP BY g.id
     )
-    SELECT id, content_type, content_id, figure, stored, recounted
-    FROM recount,
-         LATERAL (VALUES
-             ('view_count', view_count::numeric, views_all::numeric),
-             ('share_count', share_count::numeric, shares_all::numeric),
-             ('bookmark_count', bookmark_count::numeric, bookmarks_all::numeric),
-             ('events_24h', events_24h::numeric, coalesce(events_day, 0)::numeric),
-             ('views_24h', views_24h::numeric, coalesce(views_day, 0)::numeric),
-             ('shares_24h', shares_24h::numeric, coalesce(shares_day, 0)::numeric),
-             ('bookmarks_24h', bookmarks_24h::numeric, coalesce(bookmarks_day, 0)::numeric),
-             ('positive_24h', positive_24h::numeric, coalesce(positive_day, 0)::numeric),
-             ('events_7d', events_7d::numeric, coalesce(events_week, 0)::numeric),
-             ('positive_7d', positive_7d::numeric, coalesce(positive_week, 0)::numeric),
-             ('engagement_score', engagement_score, coalesce(score_day, 0)),
-             ('positive_sentiment_percent', positive_sentiment_percent, coalesce(sentiment_week, 50))
-         ) AS figures (figure, stored, recounted)
-    WHERE stored IS DISTINCT FROM recounted
+    SELECT g.id, g.content_type, g.content_id, f.figure, f.stored, f.recounted
+    FROM public.bento_grid_items g
+    JOIN item_events r ON r.id = g.id
+    LEFT JOIN item_votes w ON w.id = g.id
+    CROSS JOIN LATERAL (VALUES
+        ('view_count', g.view_count::numeric, r.views_all::numeric),
+        ('share_count', g.share_count::numeric, r.shares_all::numeric),
+        ('bookmark_count', g.bookmark_count::numeric, r.bookmarks_all::numeric),
+        ('events_24h', g.events_24h::numeric, r.events_24h::numeric),
+        ('views_24h', g.views_24h::numeric, r.views_24h::numeric),
+        ('shares_24h', g.shares_24h::numeric, r.shares_24h::numeric),
+        ('bookmarks_24h', g.bookmarks_24h::numeric, r.bookmarks_24h::numeric),
+        ('positive_24h', g.positive_24h::numeric, r.positive_24h::numeric),
+        ('events_7d', g.events_7d::numeric, r.events_7d::numeric),
+        ('positive_7d', g.positive_7d::numeric, r.positive_7d::numeric),
+        ('reader_weight_7d', g.reader_weight_7d::numeric, coalesce(w.reader_weight_7d, 0)::numeric),
+        ('engagement_score', g.engagement_score,
+         public.engagement_score_formula(r.views_24h, r.shares_24h, r.bookmarks_24h, r.positive_24h, r.events_24h)),
+        ('positive_sentiment_percent', g.positive_sentiment_percent,
+         public.engagement_sentiment_percent(r.positive_7d, r.events_7d))
+    ) AS f (figure, stored, recounted)
+    WHERE f.stored IS DISTINCT FROM f.recounted
     UNION ALL
-    -- the rollups themselves against the events of their hour
     SELECT NULL, coalesce(r.content_type, e.content_type), coalesce(r.content_id, e.content_id),
            'rollup ' || to_char(coalesce(r.hour, e.hour) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:00'),
            coalesce(r.events, 0), coalesce(e.events, 0)
-    FROM engagement_rollups r
+    FROM public.engagement_rollups r
     FULL JOIN (
-        SELECT content_type, content_id, date_trunc('hour', created_at, 'UTC') AS hour, count(*) AS events,
-               count(*) FILTER (WHERE sentiment = 'positive') AS positive,
-               count(*) FILTER (WHERE interaction_type = 'view') AS views
-        FROM content_engagement GROUP BY 1, 2, 3
+        SELECT x.content_type, x.content_id, x.hour, count(*) AS events,
+               count(*) FILTER (WHERE x.sentiment = 'positive') AS positive,
+               count(*) FILTER (WHERE x.interaction_type = 'view') AS views
+        FROM events x GROUP BY 1, 2, 3
     ) e ON e.content_type = r.content_type AND e.content_id = r.content_id AND e.hour = r.hour
     WHERE r.events IS DISTINCT FROM e.events OR r.positive IS DISTINCT FROM e.positive
        OR r.views IS DISTINCT FROM e.views
+    UNION ALL
+    SELECT NULL, r.content_type, r.content_id,
+           'rollup readers ' || to_char(r.hour AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:00'),
+           (r.reader_views + r.reader_clicks + r.reader_shares + r.reader_bookmarks
+            + r.reader_comments + r.reader_positive + r.reader_negative)::numeric,
+           coalesce(v.votes, 0)::numeric
+    FROM public.engagement_rollups r
+    LEFT JOIN (SELECT x.content_type, x.content_id, x.hour, count(*) AS votes FROM votes x GROUP BY 1, 2, 3) v
+           ON v.content_type = r.content_type AND v.content_id = r.content_id AND v.hour = r.hour
+    WHERE (r.reader_views + r.reader_clicks + r.reader_shares + r.reader_bookmarks
+           + r.reader_comments + r.reader_positive + r.reader_negative) IS DISTINCT FROM coalesce(v.votes, 0)
 $$;
-REVOKE ALL ON FUNCTION engagement_score_drift() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION engagement_score_drift() TO service_role;
+REVOKE ALL ON FUNCTION public.engagement_score_drift() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION public.engagement_score_drift() TO service_role;

@@ -1,9 +1,9 @@
 -- grid_rerank(): gives the active grid items their positions; called by the hourly grid refresh
 -- (grid/services.py) as the service role, with the caller's rights. Pinned items keep the
 -- position an editor pinned them to; only as many unpinned items as there are free positions
--- (100 minus the pins) fill them, by ranking score (ties: newer first), found by a top-N sort of
--- the active items rather than a ranking of all of them; the others, and inactive unpinned
--- items, have no position. Returns what it did, for the refresh's run record: `items_ranked`
+-- (100 minus the pins) fill them, by rank_score as of now (grid_rank.sql; ties: the newer week,
+-- then the newer item), found by a top-N sort of the active items rather than a ranking of all;
+-- the others, and inactive unpinned items, have no position. Returns what it did, for the refresh's run record: `items_ranked`
 -- counts the active items holding a position after the re-rank.
 CREATE OR REPLACE FUNCTION grid_rerank()
 RETURNS TABLE (items_ranked integer, items_moved integer, old_hero bigint, new_hero bigint)
@@ -24,11 +24,12 @@ BEGIN
         FROM generate_series(1, 100) AS position
         WHERE position NOT IN (SELECT grid_position FROM pinned)
     ), best AS (
-        SELECT id, row_number() OVER (ORDER BY ranking_score DESC, created_at DESC, id DESC) AS n
+        SELECT id, row_number() OVER (ORDER BY rank_score DESC, week_of DESC NULLS LAST, id DESC) AS n
         FROM (
-            SELECT id, ranking_score, created_at FROM bento_grid_items
-            WHERE is_active AND NOT is_pinned
-            ORDER BY ranking_score DESC, created_at DESC, id DESC
+            SELECT g.id, rank.rank_score, g.week_of FROM bento_grid_items g
+            CROSS JOIN LATERAL public.grid_rank_parts(g.base_score, g.reader_weight_7d, g.week_of, now()) rank
+            WHERE g.is_active AND NOT g.is_pinned
+            ORDER BY rank.rank_score DESC, g.week_of DESC NULLS LAST, g.id DESC
             LIMIT (SELECT count(*) FROM free)
         ) candidates
     ), placed AS (

@@ -1,0 +1,150 @@
+-- engagement_rollup_drain(): count every event committed since the last run into the hourly
+-- rollups and the grid items' figures, exactly once; returns how many events it counted.
+-- Run every second by the rollup worker (`manage.py engagement_rollup_worker`, started by `up`),
+-- and first thing by the grid refresh and verify_scores, so that they see every committed event.
+--
+-- Events append without touching any shared row (the write path scales with the writers); this
+-- is the incremental rollup of Citus's real-time analytics design. Which events are new: those
+-- of the transactions between the watermark (`engagement_rollup_state.next_xid`) and the oldest
+-- transaction still running (`pg_snapshot_xmin`). Every transaction below that has finished, so
+-- none of its events can still appear; transactions that commit out of order are simply taken
+-- on a later run. Everything happens in the caller's transaction: a run that fails or is killed
+-- counts nothing and leaves the watermark where it was. The watermark row is locked first, so
+-- two runs at once take turns (the second then finds nothing new).
+--
+-- For each (content, hour) it adds the events' counts to the rollup, and the readers' votes that
+-- are new (engagement_votes: one per reader, kind of action, item and hour) to its reader_*
+-- counts; creates the grid rows of content seen for the first time (from grid_item_sources);
+-- adds to the items' all-time counts; and recomputes their window figures
+-- (engagement_figures_update). SECURITY DEFINER: the service role runs it, the owner writes.
+CREATE OR REPLACE FUNCTION public.engagement_rollup_drain() RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+    from_xid xid8;
+    upto_xid xid8;
+    deltas public.engagement_delta[];
+    counted integer;
+BEGIN
+    SELECT s.next_xid INTO from_xid FROM public.engagement_rollup_state s WHERE s.id = 1 FOR UPDATE;
+    IF NOT FOUND THEN
+        INSERT INTO public.engagement_rollup_state (id, next_xid) VALUES (1, '0')
+        ON CONFLICT (id) DO NOTHING;
+        SELECT s.next_xid INTO from_xid FROM public.engagement_rollup_state s WHERE s.id = 1 FOR UPDATE;
+    END IF;
+    -- Taken after the lock: a run that waited for another sees what that one did.
+    upto_xid := pg_snapshot_xmin(pg_current_snapshot());
+    IF upto_xid <= from_xid THEN
+        RETURN 0;
+    END IF;
+
+    WITH batch AS (
+        SELECT e.content_type, e.content_id, date_trunc('hour', e.created_at, 'UTC') AS hour,
+               e.interaction_type, e.sentiment, e.reader_key,
+               public.engagement_vote_kind(e.interaction_type, e.sentiment) AS vote_kind
+        FROM public.content_engagement e
+        WHERE e.insert_xid >= from_xid AND e.insert_xid < upto_xid
+    ), new_votes AS (
+        INSERT INTO public.engagement_votes (content_type, content_id, hour, kind, reader_key)
+        SELECT DISTINCT b.content_type, b.content_id, b.hour, b.vote_kind, b.reader_key
+        FROM batch b WHERE b.vote_kind IS NOT NULL
+        ORDER BY 1, 2, 3, 4, 5
+        ON CONFLICT DO NOTHING
+        RETURNING content_type, content_id, hour, kind
+    ), votes AS (
+        SELECT v.content_type, v.content_id, v.hour,
+               count(*) FILTER (WHERE v.kind = 'view') AS views,
+               count(*) FILTER (WHERE v.kind = 'click') AS clicks,
+               count(*) FILTER (WHERE v.kind = 'share') AS shares,
+               count(*) FILTER (WHERE v.kind = 'bookmark') AS bookmarks,
+               count(*) FILTER (WHERE v.kind = 'comment') AS comments,
+               count(*) FILTER (WHERE v.kind = 'positive') AS positive,
+               count(*) FILTER (WHERE v.kind = 'negative') AS negative
+        FROM new_votes v GROUP BY 1, 2, 3
+    ), counts AS (
+        SELECT b.content_type, b.content_id, b.hour, count(*) AS events,
+               count(*) FILTER (WHERE b.interaction_type = 'view') AS views,
+               count(*) FILTER (WHERE b.interaction_type = 'click') AS clicks,
+               count(*) FILTER (WHERE b.interaction_type = 'share') AS shares,
+               count(*) FILTER (WHERE b.interaction_type = 'bookmark') AS bookmarks,
+               count(*) FILTER (WHERE b.interaction_type = 'comment') AS comments,
+               count(*) FILTER (WHERE b.interaction_type = 'reaction') AS reactions,
+               count(*) FILTER (WHERE b.sentiment = 'positive') AS positive,
+               count(*) FILTER (WHERE b.sentiment = 'negative') AS negative,
+               count(*) FILTER (WHERE b.sentiment = 'neutral') AS neutral
+        FROM batch b GROUP BY 1, 2, 3
+    )
+    SELECT array_agg(ROW(
+               c.content_type, c.content_id, c.hour, c.events, c.views, c.clicks, c.shares,
+               c.bookmarks, c.comments, c.reactions, c.positive, c.negative, c.neutral,
+               coalesce(v.views, 0), coalesce(v.clicks, 0), coalesce(v.shares, 0),
+               coalesce(v.bookmarks, 0), coalesce(v.comments, 0), coalesce(v.positive, 0),
+               coalesce(v.negative, 0))::public.engagement_delta
+               ORDER BY c.content_type, c.content_id, c.hour),
+           coalesce(sum(c.events), 0)
+    INTO deltas, counted
+    FROM counts c
+    LEFT JOIN votes v USING (content_type, content_id, hour);
+
+    IF counted > 0 THEN
+        INSERT INTO public.engagement_rollups AS r (
+            content_type, content_id, hour, events, views, clicks, shares, bookmarks, comments,
+            reactions, positive, negative, neutral, reader_views, reader_clicks, reader_shares,
+            reader_bookmarks, reader_comments, reader_positive, reader_negative)
+        SELECT d.content_type, d.content_id, d.hour, d.events, d.views, d.clicks, d.shares,
+               d.bookmarks, d.comments, d.reactions, d.positive, d.negative, d.neutral,
+               d.reader_views, d.reader_clicks, d.reader_shares, d.reader_bookmarks,
+               d.reader_comments, d.reader_positive, d.reader_negative
+        FROM unnest(deltas) d
+        ON CONFLICT (content_type, content_id, hour) DO UPDATE SET
+            events = r.events + excluded.events,
+            views = r.views + excluded.views,
+            clicks = r.clicks + excluded.clicks,
+            shares = r.shares + excluded.shares,
+            bookmarks = r.bookmarks + excluded.bookmarks,
+            comments = r.comments + excluded.comments,
+            reactions = r.reactions + excluded.reactions,
+            positive = r.positive + excluded.positive,
+            negative = r.negative + excluded.negative,
+            neutral = r.neutral + excluded.neutral,
+            reader_views = r.reader_views + excluded.reader_views,
+            reader_clicks = r.reader_clicks + excluded.reader_clicks,
+            reader_shares = r.reader_shares + excluded.reader_shares,
+            reader_bookmarks = r.reader_bookmarks + excluded.reader_bookmarks,
+            reader_comments = r.reader_comments + excluded.reader_comments,
+            reader_positive = r.reader_positive + excluded.reader_positive,
+            reader_negative = r.reader_negative + excluded.reader_negative;
+
+        -- Grid rows for content seen for the first time. Content hidden since its events were
+        -- stored gets a hidden row (its figures stay exact; it is never shown while hidden).
+        INSERT INTO public.bento_grid_items (
+            content_type, content_id, content_title, base_score, week_of, data, is_active)
+        SELECT s.content_type, s.content_id, s.content_title, s.base_score, s.week_of, s.data,
+               s.is_active
+        FROM (SELECT DISTINCT d.content_type, d.content_id FROM unnest(deltas) d) k
+        JOIN public.grid_item_sources s
+          ON s.content_type = k.content_type AND s.content_id = k.content_id
+        ORDER BY s.content_type, s.content_id
+        ON CONFLICT (content_type, content_id) DO NOTHING;
+
+        UPDATE public.bento_grid_items g
+        SET view_count = g.view_count + t.views,
+            share_count = g.share_count + t.shares,
+            bookmark_count = g.bookmark_count + t.bookmarks
+        FROM (SELECT d.content_type, d.content_id, sum(d.views) AS views, sum(d.shares) AS shares,
+                     sum(d.bookmarks) AS bookmarks
+              FROM unnest(deltas) d GROUP BY 1, 2) t
+        WHERE g.content_type = t.content_type AND g.content_id = t.content_id
+          AND (t.views, t.shares, t.bookmarks) <> (0, 0, 0);
+
+        PERFORM public.engagement_figures_update(
+            date_trunc('hour', now(), 'UTC'),
+            ARRAY(SELECT DISTINCT ROW(d.content_type, d.content_id)::public.engagement_content
+                  FROM unnest(deltas) d));
+    END IF;
+
+    UPDATE public.engagement_rollup_state SET next_xid = upto_xid, drained_at = now() WHERE id = 1;
+    RETURN counted;
+END
+$$;
+REVOKE ALL ON FUNCTION public.engagement_rollup_drain() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION public.engagement_rollup_drain() TO service_role;
