@@ -225,6 +225,9 @@ if REDIS_URL:
 
 # --- Product settings -----------------------------------------------------------------------
 GRID_SLOTS = env.int("GRID_SLOTS", default=7)
+# Seconds between runs of the engagement rollup (manage.py engagement_rollup_worker): how far
+# at most the figures trail the events, plus the run itself.
+ENGAGEMENT_ROLLUP_INTERVAL = env.float("ENGAGEMENT_ROLLUP_INTERVAL", default=1.0)
 TRENDING_WEBHOOK_URL = env.str("TRENDING_WEBHOOK_URL", default="")
 TRENDING_WEBHOOK_SECRET = env.str("TRENDING_WEBHOOK_SECRET", default="")
 ANALYZED_CONTENT_PATH = env.str("ANALYZED_CONTENT_PATH", default="")

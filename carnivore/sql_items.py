@@ -187,8 +187,9 @@ def policy_set(
     the table's grants; the reverse drops them, revokes the API roles' grants and turns row-level
     security off, then runs `also_reverse`.
     """
+    # Table names come from the apps' sql_config modules, never from input.
     reverse = (
-        f"SELECT app_private.policies_drop('public.{table}');"
+        f"SELECT app_private.policies_drop('public.{table}');"  # noqa: S608
         f" REVOKE ALL ON public.{table} FROM anon, authenticated, service_role;"
         f" ALTER TABLE public.{table} NO FORCE ROW LEVEL SECURITY;"
         f" ALTER TABLE public.{table} DISABLE ROW LEVEL SECURITY;"

@@ -25,7 +25,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, BaseThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from carnivore.permissions import IsStaffRole
@@ -200,7 +200,12 @@ class EngagementCreateApi(APIView):
         events = [event_from(attrs) for attrs in inputs]
         user_id = request.user.pk if request.user.is_authenticated else None
         try:
-            recorded = engagement_record(events=events, user_id=user_id)
+            recorded = engagement_record(
+                events=events,
+                user_id=user_id,
+                client_address=BaseThrottle().get_ident(request),
+                user_agent=request.headers.get("User-Agent", ""),
+            )
         except IntegrityError as exc:  # content removed, or a clock moved, since validation
             transaction.set_rollback(True)  # the request's transaction is aborted: end it cleanly
             raise ValidationError(

@@ -7,7 +7,6 @@ by `engagement.services.engagement_partitions_ensure`, keeps the months ahead. I
 is (id, created_at), as PostgreSQL requires of a partitioned table.
 """
 
-import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.functions import RandomUUID
 from django.db import models

@@ -44,9 +44,11 @@ class Drift:
 def engagement_score_drift() -> list[Drift]:
     """Recount every score, count and rollup from the raw events; return what differs.
 
-    Runs under the service role, which may read every event. Reads the whole event log.
+    First counts every committed event (the rollup), so that what is compared is complete;
+    then runs under the service role, which may read every event. Reads the whole event log.
     """
     with run_as(SERVICE), connection.cursor() as cursor:
+        cursor.execute("SELECT engagement_rollup_drain()")
         cursor.execute(
             "SELECT * FROM engagement_score_drift() ORDER BY content_type, content_id, figure"
         )

@@ -44,20 +44,36 @@ class RecordedEvents:
         return self.received - self.stored
 
 
-def engagement_record(*, events: Sequence[EventInput], user_id: uuid.UUID | None) -> RecordedEvents:
+def engagement_record(
+    *,
+    events: Sequence[EventInput],
+    user_id: uuid.UUID | None,
+    client_address: str = "",
+    user_agent: str = "",
+) -> RecordedEvents:
     """Store `events` for `user_id` (None: anonymous) in one statement, all or nothing.
 
-    Runs under the caller's role and claims, in one round trip (the SQL function
-    `engagement_record`): if some content is not active content the caller sees, nothing is
-    stored and `missing` names it; row-level security refuses events recorded for someone
-    else; the scoring trigger updates rollups and grid items before this returns.
+    Runs under the caller's role and claims (the SQL function `engagement_record`): if some
+    content is not active content the caller sees, nothing is stored and `missing` names it;
+    row-level security refuses events recorded for someone else. The client's address and user
+    agent reach the database as Supabase's REST API passes them (the setting
+    `request.headers`), so that an anonymous reader counts once per kind of action, item and
+    hour, by whatever path the events arrive (engagement/sql/engagement_reader_fingerprint.sql).
+    The figures follow within seconds, when the rollup takes the events
+    (engagement_rollup_drain).
     """
     # vars(), not asdict(): asdict deep-copies every event's metadata first (11 ms against
     # 1.3 ms for 500 events).
     payload = json.dumps([vars(event) for event in events], default=str)
-    # One statement is atomic by itself: no savepoint (two more round trips) is needed.
+    headers = json.dumps({"x-real-ip": client_address, "user-agent": user_agent})
+    # One statement is atomic by itself: no savepoint (two more round trips) is needed. The
+    # setting is made in the same statement, evaluated first (a FROM item before the target).
     with connection.cursor() as cursor:
-        cursor.execute("SELECT engagement_record(%s::jsonb, %s)", [payload, user_id])
+        cursor.execute(
+            "SELECT engagement_record(%s::jsonb, %s)"
+            " FROM (SELECT set_config('request.headers', %s, true)) AS request",
+            [payload, user_id, headers],
+        )
         outcome = json.loads(cursor.fetchone()[0])  # Django has psycopg hand jsonb over as text
     if "missing" in outcome:
         missing = frozenset(
@@ -74,6 +90,23 @@ def engagement_drop_record(*, reason: DropReason, user_agent: str, event_count: 
             "INSERT INTO engagement_drops (reason, user_agent, event_count) VALUES (%s, %s, %s)",
             [reason.value, user_agent[:500], event_count],
         )
+
+
+def engagement_rollup_drain() -> int:
+    """Count the events committed since the last run into rollups and grid figures, exactly
+    once (engagement/sql/engagement_rollup_drain.sql); return how many. Runs as the service
+    role, in the caller's transaction when there is one."""
+    with run_as(SERVICE), connection.cursor() as cursor:
+        cursor.execute("SELECT engagement_rollup_drain()")
+        return cursor.fetchone()[0]
+
+
+def engagement_salts_expire() -> int:
+    """Delete the salts of the days before today (UTC), so that no fingerprint of an anonymous
+    reader can be recomputed after its day; return how many were deleted. Run daily."""
+    with run_as(SERVICE), connection.cursor() as cursor:
+        cursor.execute("SELECT engagement_salts_expire()")
+        return cursor.fetchone()[0]
 
 
 PARTITION_MONTHS_AHEAD = 2  # months after this one kept ready by the daily job and `up`

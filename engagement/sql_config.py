@@ -25,7 +25,8 @@ sql_items = [
         "content_engagement",
         dependencies=[("carnivore", "supabase_auth"), ("carnivore", "is_staff")],
         also_reverse=(
-            "REVOKE ALL ON SEQUENCE content_engagement_id_seq FROM anon, authenticated, service_role;"
+            "REVOKE ALL ON SEQUENCE content_engagement_id_seq"
+            " FROM anon, authenticated, service_role;"
         ),
     ),
     policy_set(HERE, "engagement_rollups"),
@@ -53,6 +54,12 @@ sql_items = [
         "engagement_reader_fingerprint",
         reverse="DROP FUNCTION engagement_reader_fingerprint()",
         dependencies=[("engagement", "engagement_salts_policies")],
+    ),
+    sql_item(
+        HERE,
+        "engagement_salts_expire",
+        reverse="DROP FUNCTION engagement_salts_expire()",
+        dependencies=[("carnivore", "api_roles"), ("engagement", "engagement_salts_policies")],
     ),
     sql_item(
         HERE, "engagement_vote_kind", reverse="DROP FUNCTION engagement_vote_kind(text, text)"

@@ -46,7 +46,8 @@ class PrepareEvent(DefinerTrigger):
         IF content_active IS NOT TRUE THEN
             RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
                 CONSTRAINT = 'content_engagement_content_exists',
-                MESSAGE = format('%s %s does not exist or is hidden', NEW.content_type, NEW.content_id);
+                MESSAGE = format('%s %s does not exist or is hidden',
+                                 NEW.content_type, NEW.content_id);
         END IF;
         NEW.db_role := CASE current_setting('role') WHEN 'none' THEN session_user
                        ELSE current_setting('role') END;

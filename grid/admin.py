@@ -37,8 +37,9 @@ NEXT_REFRESH = "The homepage changes at the next refresh (or use “Refresh now�
 HOMEPAGE_TILE = RawSQL("SELECT h.tile FROM homepage_grid h WHERE h.id = bento_grid_items.id", ())
 TILE_SIZES = {"hero": "hero 2x2", "featured": "featured 2x1", "standard": "standard 1x1"}
 # The parts of each item's rank_score as of now, by the one formula (grid/sql/grid_rank.sql).
+# Fixed SQL: only the part's name varies, from this tuple.
 RANK_PARTS = {
-    f"rank_{part}": RawSQL(
+    f"rank_{part}": RawSQL(  # noqa: S611
         f"(public.grid_rank_parts(bento_grid_items.base_score, bento_grid_items.reader_weight_7d,"
         f" bento_grid_items.week_of, now())).{part}",
         (),
@@ -95,11 +96,11 @@ class BentoGridItemAdmin(StaffModelAdmin):
     def score(self, item: BentoGridItem) -> str:
         return f"{item.rank_rank_score:.2f}"
 
-    @admin.display(description="why: prior + readers − age = rank score")
+    @admin.display(description="why: prior + readers - age = rank score")
     def ranking(self, item: BentoGridItem) -> str:
         pinned = " (pinned: kept at its position)" if item.is_pinned else ""
         return (
-            f"{item.rank_prior:.2f} + {item.rank_readers:.2f} − {item.rank_age_penalty:.2f}"
+            f"{item.rank_prior:.2f} + {item.rank_readers:.2f} - {item.rank_age_penalty:.2f}"
             f" = {item.rank_rank_score:.2f}{pinned}"
         )
 

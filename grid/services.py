@@ -32,8 +32,9 @@ class RefreshResult:
 
 
 def grid_refresh(*, trigger: RefreshTrigger, requested_by=None) -> RefreshResult:
-    """Recompute scores (so that items without new events decay), re-rank the active items
-    (pinned ones stay), refresh `homepage_grid` concurrently, and record the run.
+    """Count every committed event (the engagement rollup), recompute the window figures as of
+    this hour, re-rank the active items by rank_score (pinned ones stay), refresh
+    `homepage_grid` concurrently, and record the run.
 
     Runs as the service role, on behalf of `requested_by` when a person asked for it (the audit
     log then names them). Two refreshes never interleave: the second waits for the first.
@@ -43,6 +44,8 @@ def grid_refresh(*, trigger: RefreshTrigger, requested_by=None) -> RefreshResult
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GRID_REFRESH_LOCK])
         started_at = timezone.now()
         clock = time.perf_counter()
+        # Every committed event counts, then the windows move to this hour.
+        cursor.execute("SELECT engagement_rollup_drain()")
         cursor.execute("SELECT engagement_rescore_all()")
         (rescored,) = cursor.fetchone()
         cursor.execute("SELECT items_ranked, items_moved, old_hero, new_hero FROM grid_rerank()")
