@@ -1,6 +1,7 @@
 """The back office for the homepage grid: editors curate the items (position, pin, hide), preview
 the Bento Grid exactly as GET /api/grid/ serves it, and refresh it now; editorial items; the
-refresh runs (read-only).
+refresh runs (read-only); and `SoftDeleteAdmin`, the hide/show actions of every kind of content
+that may stand on the grid (trending's topics, videos and creators use it too).
 
 Positions in the list: an unpinned item's position is the refresh's to set, so typing a
 position pins the item there (the refresh then fills the other positions around it); unticking
@@ -27,15 +28,38 @@ from grid.models import (
     RefreshTrigger,
 )
 from grid.selectors import grid_homepage
-from grid.services import grid_items_set_pinned, grid_refresh
-from trending.admin import SoftDeleteAdmin
-from trending.curation import content_set_active
+from grid.services import content_set_active, grid_items_set_pinned, grid_refresh
 
 CURATED_FIELDS = ("grid_position", "is_pinned", "is_active")
 NEXT_REFRESH = "The homepage changes at the next refresh (or use “Refresh now”)."
 # The tile an item holds on the homepage as last refreshed: the view decides tiles by slot.
 HOMEPAGE_TILE = RawSQL("SELECT h.tile FROM homepage_grid h WHERE h.id = bento_grid_items.id", ())
 TILE_SIZES = {"hero": "hero 2x2", "featured": "featured 2x1", "standard": "standard 1x1"}
+
+
+class SoftDeleteAdmin(StaffModelAdmin):
+    """Hide and show rows by actions (soft delete); `is_active` is not edited in the form, so
+    that hiding also takes the content off the grid."""
+
+    actions = ("soft_delete", "restore")
+
+    @admin.action(description="Soft-delete (hide) the selected rows", permissions=["change"])
+    def soft_delete(self, request, queryset):
+        self.set_active(request, queryset, active=False, done="Hid")
+
+    @admin.action(description="Restore (show) the selected rows", permissions=["change"])
+    def restore(self, request, queryset):
+        self.set_active(request, queryset, active=True, done="Showed")
+
+    def set_active(self, request, queryset, *, active: bool, done: str) -> None:
+        # Counted before the UPDATE: the selection keeps the list's filters (is_active=1, say),
+        # which the changed rows may no longer match afterwards.
+        selected = queryset.count()
+        changed = content_set_active(queryset=queryset, active=active)
+        self.message_user(request, f"{done} {changed} of {selected} selected.", messages.SUCCESS)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("is_active", *super().get_readonly_fields(request, obj))
 
 
 @admin.register(BentoGridItem)
