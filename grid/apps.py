@@ -1,5 +1,11 @@
 from django.apps import AppConfig
 
+from carnivore.staff_groups import staff_access
+
 
 class GridConfig(AppConfig):
     name = "grid"
+    # What the staff groups may do with grid's models in the admin (carnivore.staff_groups).
+    staff_permissions = staff_access(
+        curated=("bentogriditem", "editorialitem"), read_only=("gridrefreshrun",)
+    )

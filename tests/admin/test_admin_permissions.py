@@ -39,7 +39,7 @@ def with_action(models: list[str], *actions: str) -> set[str]:
 
 
 @pytest.mark.django_db
-def test_the_migration_gives_each_group_its_permissions_and_no_delete():
+def test_each_group_has_its_permissions_and_no_delete():
     """Editors view, add and change what they curate and view the rest; auditors only view."""
     assert permissions_of("Editors") == with_action(EDITED, "view", "add", "change") | (
         with_action(READ_ONLY, "view")

@@ -18,8 +18,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from carnivore.db_context import AUDITORS_GROUP, EDITORS_GROUP
 from carnivore.jobs import schedules_register
+from carnivore.staff_groups import AUDITORS_GROUP, EDITORS_GROUP
 from engagement.services import engagement_partitions_ensure
 from grid.models import RefreshTrigger
 from grid.services import grid_refresh
