@@ -91,8 +91,11 @@ def staff_permissions_grant(*, apps=global_apps, using: str = DEFAULT_DB_ALIAS) 
     return sorted(f"{app_label}.{codename}" for app_label, codename in wanted - found.keys())
 
 
-def staff_permissions_grant_after_migrate(sender, *, apps, using: str, **kwargs) -> None:
-    """Grant the staff groups' permissions at the end of `migrate` (a post_migrate receiver).
+def staff_permissions_grant_after_migrate(
+    sender, *, apps=global_apps, using: str = DEFAULT_DB_ALIAS, **kwargs
+) -> None:
+    """Grant the staff groups' permissions at the end of `migrate` (a post_migrate receiver;
+    `flush` sends post_migrate too, without `apps`).
 
     Django creates each app's permissions in a post_migrate receiver of its own, one app after
     another, so they may not exist yet when this runs: they are created here first

@@ -18,7 +18,9 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
 
+from carnivore.admin_site import BackOfficePage
 from carnivore.staff_admin import ReadOnlyAdmin, StaffModelAdmin, user_display_name
 from grid.models import (
     BentoGridItem,
@@ -269,3 +271,13 @@ class GridRefreshRunAdmin(ReadOnlyAdmin):
     @admin.display(description="requested by")
     def requested_by_name(self, run: GridRefreshRun) -> str:
         return user_display_name(run.requested_by_id)
+
+
+admin.site.register_page(
+    BackOfficePage(
+        title="Homepage preview",
+        url_name="grid_bentogriditem_preview",  # BentoGridItemAdmin.preview_url_name
+        description=format_html("The Bento Grid as <code>{}</code> serves it", "GET /api/grid/"),
+        permission="grid.view_bentogriditem",
+    )
+)
