@@ -9,3 +9,6 @@ class GridConfig(AppConfig):
     staff_permissions = staff_access(
         curated=("bentogriditem", "editorialitem"), read_only=("gridrefreshrun",)
     )
+
+    def ready(self) -> None:
+        from grid import checks  # noqa: F401 - registers grid's doctor check
