@@ -5,4 +5,5 @@ class EngagementConfig(AppConfig):
     name = "engagement"
 
     def ready(self) -> None:
-        from engagement import checks  # noqa: F401 - registers engagement's doctor checks
+        # Register engagement's doctor checks and its step of `manage.py up`.
+        from engagement import checks, demo  # noqa: F401

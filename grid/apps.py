@@ -11,4 +11,5 @@ class GridConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from grid import checks  # noqa: F401 - registers grid's doctor check
+        # Register grid's doctor check and its step of `manage.py up`.
+        from grid import checks, demo  # noqa: F401

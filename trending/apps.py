@@ -10,3 +10,6 @@ class TrendingConfig(AppConfig):
         curated=("trendingtopic", "topvideo", "creator"),
         read_only=("topicweek", "videoweek", "weeklyreport", "youtubecrawl", "trendingalert"),
     )
+
+    def ready(self) -> None:
+        from trending import demo  # noqa: F401 - registers trending's step of `manage.py up`
