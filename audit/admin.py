@@ -25,8 +25,9 @@ from django.utils.http import urlencode
 
 from audit.models import EVENTS_TABLE, AuditLog
 from audit.triggers import AuditRowChange
-from carnivore.db_context import AUDITORS_GROUP, EDITORS_GROUP, connecting_role
+from carnivore.db_context import connecting_role
 from carnivore.staff_admin import ReadOnlyAdmin, display_name, user_display_name, user_display_names
+from carnivore.staff_groups import AUDITORS_GROUP, EDITORS_GROUP
 
 EXACT_COUNT_LIMIT = 10_000
 SYSTEM = "system"  # the changed_by filter's value for changes made without a user

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from carnivore.staff_groups import staff_access
+
 
 class AuditConfig(AppConfig):
     name = "audit"
+    # The staff read the audit log in the admin (carnivore.staff_groups); nobody changes it.
+    staff_permissions = staff_access(read_only=("auditlog",))

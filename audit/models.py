@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
 
-from audit.triggers import AppendOnly
+from carnivore.triggers import AppendOnly
 
 # The engagement events: insert-only and by far the most rows, so no per-record index.
 EVENTS_TABLE = "content_engagement"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pgtrigger
 
-from carnivore.triggers import MODIFIED_AT, DefinerTrigger, StoredColumnsChange, StrictTrigger
+from carnivore.triggers import MODIFIED_AT, DefinerTrigger, StoredColumnsChange
 
 # Who made the change, as the request's role switch and claims say.
 _CHANGED_BY = "(SELECT auth.uid())"
@@ -54,16 +54,3 @@ def audit_triggers(*, unaudited_columns: tuple[str, ...] = ()) -> list[AuditRowC
             condition=StoredColumnsChange(exclude=[MODIFIED_AT, *unaudited_columns]),
         ),
     ]
-
-
-class AppendOnly(StrictTrigger):
-    """Refuse UPDATE and DELETE for every role, the table's owner included."""
-
-    name = "append_only"
-    when = pgtrigger.Before
-    operation = pgtrigger.Update | pgtrigger.Delete
-    func = """
-        RAISE EXCEPTION USING
-            ERRCODE = 'insufficient_privilege',
-            MESSAGE = format('%s is append-only: %s refused', TG_TABLE_NAME, TG_OP);
-    """

@@ -4,10 +4,20 @@ Every admin request runs under the caller's database role and claims (carnivore.
 so row-level security decides what an editor or auditor may see and change. Django's own
 tables — the admin's change log and the accounts — are not granted to any API role; the views
 that read or write them do so as the connecting role, and only superusers manage accounts.
+
+Pages beyond the models' own (engagement's dashboard, grid's homepage preview) belong to their
+apps: an app's `admin.py` adds its views (`register_view`) and lists them on the index
+(`register_page`), so that the site names no app.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import admin
-from django.urls import path
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path, reverse
 
 from carnivore.db_context import connecting_role
 
@@ -19,22 +29,65 @@ def render_now(response):
     return response
 
 
+@dataclass(frozen=True)
+class BackOfficePage:
+    """A page listed in the index's "Back office" table, for those holding `permission`."""
+
+    title: str
+    url_name: str  # in the admin site's namespace
+    description: str  # HTML-safe: plain text, or built with format_html
+    permission: str
+
+
 class CarnivoreAdminSite(admin.AdminSite):
     site_header = "Carnivore Weekly back office"
     site_title = "Carnivore Weekly"
     index_title = "Back office"
     index_template = "admin/back_office_index.html"
 
-    def get_urls(self):
-        from carnivore.dashboard import dashboard_view
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._views: list[URLPattern] = []
+        self._pages: dict[str, BackOfficePage] = {}
 
-        dashboard = path("dashboard/", self.admin_view(dashboard_view), name="dashboard")
-        return [dashboard, *super().get_urls()]
+    def register_view(
+        self, route: str, view: Callable[[HttpRequest], HttpResponse], *, name: str
+    ) -> None:
+        """Serve `view` at `route` under the site, to active staff only, named `name`.
+
+        Args:
+            route: the path below the site's root, e.g. "dashboard/".
+            view: the view; it checks the permissions it needs itself.
+            name: the URL name in the site's namespace ("admin:<name>").
+        """
+        self._views.append(path(route, self.admin_view(view), name=name))
+
+    def register_page(self, page: BackOfficePage) -> None:
+        """List `page` on the index (by title; registering a title again replaces it)."""
+        self._pages[page.title] = page
+
+    def back_office_pages(self, request: HttpRequest) -> list[dict]:
+        """Return the registered pages `request.user` may open, by title, with their URLs."""
+        return [
+            {
+                "title": page.title,
+                "url": reverse(f"{self.name}:{page.url_name}"),
+                "description": page.description,
+            }
+            for _, page in sorted(self._pages.items())
+            if request.user.has_perm(page.permission)
+        ]
+
+    def get_urls(self):
+        return [*self._views, *super().get_urls()]
 
     def index(self, request, extra_context=None):
-        # The index lists the user's recent actions from Django's change log.
+        # The index lists the user's recent actions from Django's change log, and reads the
+        # user's permissions: both Django tables.
         with connecting_role():
-            return render_now(super().index(request, extra_context))
+            pages = self.back_office_pages(request)
+            context = {"back_office_pages": pages, **(extra_context or {})}
+            return render_now(super().index(request, context))
 
 
 class ChangeLogAsConnectingRole:

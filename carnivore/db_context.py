@@ -41,6 +41,8 @@ from psycopg.pq import TransactionStatus
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
 
+from carnivore.staff_groups import AUDITORS_GROUP, EDITORS_GROUP
+
 logger = logging.getLogger(__name__)
 
 ANON = "anon"
@@ -49,8 +51,6 @@ SERVICE_ROLE = "service_role"
 
 ADMIN = "admin"  # app_metadata.role of editors, superusers and the weekly import
 AUDITOR = "auditor"  # app_metadata.role of auditors: read everything, change nothing
-EDITORS_GROUP = "Editors"
-AUDITORS_GROUP = "Auditors"
 
 # One round trip: the role switch and the claims, both transaction-local.
 _SET_IDENTITY = "SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true)"

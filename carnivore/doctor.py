@@ -1,32 +1,31 @@
 """Deployment verification (`manage.py doctor`): is this database what the application needs?
 
-Each `check_*` function inspects one aspect and returns a `CheckResult` (ok or not, and a
-sentence saying what it found); none changes anything. They read the system catalogue as the
-connecting role, and application data under the service identity, as the jobs do:
+Each check inspects one aspect and returns a `CheckResult` (ok or not, and a sentence saying
+what it found); none changes anything. They read the system catalogue as the connecting role,
+and application data under the service identity, as the jobs do. This module owns the
+framework (`doctor_check` registers a check, `doctor_checks()` runs them all, each in its own
+transaction, so that one broken part cannot hide another) and the checks that hold for any app:
 
+- migrations: none is waiting to be applied;
 - roles: anon, authenticated and service_role exist, cannot log in, and the connecting role may
   switch to each; anon and authenticated do not bypass row-level security;
 - grants: no API role holds any privilege on Django's own tables, and nobody but the owner
-  may UPDATE, DELETE or TRUNCATE audit_log;
+  may UPDATE, DELETE or TRUNCATE an append-only table (one declaring `AppendOnly`: audit_log);
 - row-level security: enabled, forced and with at least one policy on every application table;
-  every partition of content_engagement has it enabled and no API privilege;
+  every partition of a partitioned one (content_engagement) has it enabled and no API privilege;
 - triggers: every trigger the models declare is installed as declared, and enabled;
-- partitions: content_engagement has this month's and the next two, and DEFAULT;
-- homepage_grid: populated, and refreshed within the last two hours;
-- score drift: every stored score and count equals a recount of the raw events;
-- schedules: every job schedule is registered;
-- migrations: none is waiting to be applied.
+- schedules: every job schedule is registered.
 
-`doctor_checks()` runs them all, each in its own transaction, so that one broken part cannot
-hide another.
+Each app registers the checks of what it owns in its `checks.py`, imported by its AppConfig's
+`ready()` (engagement/checks.py: partitions, score drift; grid/checks.py: homepage_grid), so
+that this module names no app.
 """
 
 from __future__ import annotations
 
-import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 import pgtrigger
 from django.apps import apps
@@ -34,39 +33,30 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
-from django.utils import timezone
 from pgtrigger.core import INSTALLED
 
-from audit.models import AuditLog
 from carnivore.db_context import (
     ANON,
     APPLICATION_APPS,
     AUTHENTICATED,
-    SERVICE,
     SERVICE_ROLE,
     Identity,
     run_as,
 )
 from carnivore.jobs import schedules_missing
-from engagement.models import ContentEngagement
-from engagement.selectors import engagement_partitions, engagement_score_drift
-from engagement.services import PARTITION_MONTHS_AHEAD
+from carnivore.triggers import AppendOnly
 
 API_ROLES = (ANON, AUTHENTICATED, SERVICE_ROLE)
-HOMEPAGE_GRID = "homepage_grid"
-GRID_MAX_AGE = timedelta(hours=2)  # the refresh runs hourly: one missed run is tolerated
 
 ROLES = "roles"
 GRANTS = "grants"
 ROW_LEVEL_SECURITY = "row-level security"
 TRIGGERS = "triggers"
-PARTITIONS = "partitions"
-SCORE_DRIFT = "score drift"
 SCHEDULES = "schedules"
 MIGRATIONS = "migrations"
 
 TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
-AUDIT_LOG_CHANGES = ("UPDATE", "DELETE", "TRUNCATE")  # TRUNCATE skips its triggers and policies
+APPEND_ONLY_CHANGES = ("UPDATE", "DELETE", "TRUNCATE")  # TRUNCATE skips triggers and policies
 
 # Which of `privileges` each API role holds on each of `tables`, whether granted directly,
 # through PUBLIC, through another role or on single columns.
@@ -83,9 +73,10 @@ WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY(%(tables)s)
 ORDER BY 1, 2, 3
 """
 
-# Who besides the owner was granted `privileges` on a table or any of its columns.
+# Who besides the owner was granted `privileges` on one of `tables` or any of its columns.
 _GRANTED_TO_OTHERS = """
-SELECT DISTINCT CASE acl.grantee WHEN 0 THEN 'PUBLIC' ELSE pg_get_userbyid(acl.grantee) END,
+SELECT DISTINCT c.relname,
+       CASE acl.grantee WHEN 0 THEN 'PUBLIC' ELSE pg_get_userbyid(acl.grantee) END,
        acl.privilege_type
 FROM pg_class c,
      LATERAL (
@@ -94,20 +85,21 @@ FROM pg_class c,
          SELECT x.* FROM pg_attribute a, aclexplode(a.attacl) x
          WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL
      ) acl
-WHERE c.oid = %(table)s::regclass AND acl.grantee <> c.relowner
-  AND acl.privilege_type = ANY(%(privileges)s)
-ORDER BY 1, 2
+WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY(%(tables)s)
+  AND acl.grantee <> c.relowner AND acl.privilege_type = ANY(%(privileges)s)
+ORDER BY 1, 2, 3
 """
 
 _ROW_LEVEL_SECURITY = """
 SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
-       (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid)
+       (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid),
+       c.relkind = 'p'
 FROM pg_class c
 WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY(%(tables)s)
 """
 
-# Each partition, whether row-level security is enabled on it, and the API roles that may
-# touch it directly (reading a partition skips the parent's policies).
+# Each partition of the partitioned `tables`, whether row-level security is enabled on it, and
+# the API roles that may touch it directly (reading a partition skips the parent's policies).
 _PARTITION_LOCKDOWN = """
 SELECT c.relname, c.relrowsecurity,
        ARRAY(SELECT r.rolname FROM pg_roles r
@@ -117,7 +109,8 @@ SELECT c.relname, c.relrowsecurity,
              ORDER BY r.rolname)
 FROM pg_inherits i
 JOIN pg_class c ON c.oid = i.inhrelid
-WHERE i.inhparent = %(parent)s::regclass
+JOIN pg_class parent ON parent.oid = i.inhparent
+WHERE parent.relnamespace = 'public'::regnamespace AND parent.relname = ANY(%(tables)s)
 ORDER BY c.relname
 """
 
@@ -130,9 +123,47 @@ class CheckResult:
     ok: bool
     detail: str
 
+    @classmethod
+    def of(cls, name: str, problems: list[str], healthy: str) -> CheckResult:
+        """Return a failure listing `problems`, or a pass saying `healthy` when there is none."""
+        return cls(name, not problems, "; ".join(problems) if problems else healthy)
 
-def _result(name: str, problems: list[str], healthy: str) -> CheckResult:
-    return CheckResult(name, not problems, "; ".join(problems) if problems else healthy)
+
+@dataclass
+class DoctorCheck:
+    """A registered check: its name in the report, its place in the run, and its function."""
+
+    name: str
+    order: int
+    run: Callable[..., CheckResult]
+
+
+# name -> check. The report lists carnivore's checks of the database itself first (orders 10 to
+# 50), then the apps' checks of their data (60 to 80), then the job schedules (90).
+registry: dict[str, DoctorCheck] = {}
+
+
+def doctor_check(name: str, *, order: int) -> Callable[[Callable], Callable]:
+    """Register the decorated function as the check `name` of `manage.py doctor`.
+
+    The function takes no argument but keyword options with defaults (see `doctor_checks`) and
+    returns a `CheckResult`; registering a name again replaces the check.
+
+    Args:
+        name: the check's name in the report.
+        order: where the check runs and is reported: lower first.
+    """
+
+    def register(run: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
+        registry[name] = DoctorCheck(name, order, run)
+        return run
+
+    return register
+
+
+def registered_checks() -> list[DoctorCheck]:
+    """Return the registered checks in the order they run."""
+    return sorted(registry.values(), key=lambda check: check.order)
 
 
 def _tables_of(models) -> list[str]:
@@ -142,7 +173,7 @@ def _tables_of(models) -> list[str]:
 
 
 def application_tables() -> list[str]:
-    """Return the tables of the application's apps (partitions of content_engagement aside)."""
+    """Return the tables of the application's apps (partitions aside: they have no model)."""
     return _tables_of(
         model
         for app in APPLICATION_APPS
@@ -153,8 +184,8 @@ def application_tables() -> list[str]:
 def framework_tables() -> list[str]:
     """Return Django's own tables (users, groups, tokens, admin log, jobs, migrations).
 
-    Content types are left out: the admin looks them up under a request's role, so carnivore's
-    0002 migration grants SELECT on them; they are public metadata.
+    Content types are left out: the admin looks them up under a request's role, so
+    carnivore/sql/framework_table_privileges.sql grants SELECT on them; they are public metadata.
     """
     models = [
         model
@@ -173,6 +204,7 @@ def _may_switch_to(role: str) -> bool:
         return False
 
 
+@doctor_check(ROLES, order=20)
 def check_roles() -> CheckResult:
     """Check that the API roles exist as they should and the connecting role may switch to them."""
     with connection.cursor() as cursor:
@@ -197,15 +229,28 @@ def check_roles() -> CheckResult:
             problems.append(f"{role} bypasses row-level security")
         if not _may_switch_to(role):
             problems.append(f"{connecting_role} may not switch to {role}")
-    return _result(
+    return CheckResult.of(
         ROLES, problems, f"{', '.join(API_ROLES)}: NOLOGIN, {connecting_role} may switch to each"
     )
 
 
+def append_only_tables() -> list[str]:
+    """Return the tables whose model declares the `AppendOnly` trigger (audit_log)."""
+    return sorted(
+        {
+            model._meta.db_table
+            for model, trigger in pgtrigger.registered()
+            if isinstance(trigger, AppendOnly)
+        }
+    )
+
+
+@doctor_check(GRANTS, order=30)
 def check_grants() -> CheckResult:
-    """Check that no API role may touch Django's tables and nobody may change audit_log."""
+    """Check that no API role may touch Django's tables and nobody may change an append-only
+    table."""
     framework = framework_tables()
-    audit_log = AuditLog._meta.db_table
+    append_only = append_only_tables()
     with connection.cursor() as cursor:
         cursor.execute(
             _API_ROLE_PRIVILEGES,
@@ -215,43 +260,45 @@ def check_grants() -> CheckResult:
         cursor.execute(
             _API_ROLE_PRIVILEGES,
             {
-                "tables": [audit_log],
+                "tables": append_only,
                 "roles": list(API_ROLES),
-                "privileges": list(AUDIT_LOG_CHANGES),
+                "privileges": list(APPEND_ONLY_CHANGES),
             },
         )
-        audit_changers = {(role, privilege) for _, role, privilege in cursor.fetchall()}
+        changers = set(cursor.fetchall())
         cursor.execute(
-            _GRANTED_TO_OTHERS, {"table": audit_log, "privileges": list(AUDIT_LOG_CHANGES)}
+            _GRANTED_TO_OTHERS, {"tables": append_only, "privileges": list(APPEND_ONLY_CHANGES)}
         )
-        audit_changers.update(cursor.fetchall())
-    problems = [f"{role} has {privilege} on {table}" for table, role, privilege in framework_grants]
-    problems += [
-        f"{role} has {privilege} on {audit_log}" for role, privilege in sorted(audit_changers)
+        changers.update(cursor.fetchall())
+    problems = [
+        f"{role} has {privilege} on {table}"
+        for table, role, privilege in [*framework_grants, *sorted(changers)]
     ]
-    return _result(
+    return CheckResult.of(
         GRANTS,
         problems,
         f"API roles hold nothing on Django's {len(framework)} tables;"
-        f" only the owner could change {audit_log}",
+        f" only the owner could change {', '.join(append_only)}",
     )
 
 
+@doctor_check(ROW_LEVEL_SECURITY, order=40)
 def check_row_level_security() -> CheckResult:
-    """Check RLS on every application table, and the lockdown of content_engagement's partitions."""
+    """Check RLS on every application table, and the lockdown of the partitions of those that
+    are partitioned (content_engagement)."""
     tables = application_tables()
-    engagement = ContentEngagement._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(_ROW_LEVEL_SECURITY, {"tables": tables})
         found = {name: state for name, *state in cursor.fetchall()}
-        cursor.execute(_PARTITION_LOCKDOWN, {"parent": engagement, "roles": list(API_ROLES)})
+        partitioned = sorted(name for name, (*_, is_partitioned) in found.items() if is_partitioned)
+        cursor.execute(_PARTITION_LOCKDOWN, {"tables": partitioned, "roles": list(API_ROLES)})
         partitions = cursor.fetchall()
     problems = []
     for table in tables:
         if table not in found:
             problems.append(f"{table} is missing")
             continue
-        enabled, forced, policies = found[table]
+        enabled, forced, policies, _ = found[table]
         if not enabled:
             problems.append(f"{table}: row-level security is disabled")
         elif not forced:
@@ -263,14 +310,15 @@ def check_row_level_security() -> CheckResult:
             problems.append(f"partition {partition}: row-level security is disabled")
         if roles:
             problems.append(f"partition {partition}: {', '.join(roles)} may use it directly")
-    return _result(
-        ROW_LEVEL_SECURITY,
-        problems,
-        f"{len(tables)} tables: enabled, forced, with policies;"
-        f" {len(partitions)} partitions of {engagement}: enabled, no API privilege",
-    )
+    healthy = f"{len(tables)} tables: enabled, forced, with policies"
+    if partitioned:
+        healthy += (
+            f"; {len(partitions)} partitions of {', '.join(partitioned)}: enabled, no API privilege"
+        )
+    return CheckResult.of(ROW_LEVEL_SECURITY, problems, healthy)
 
 
+@doctor_check(TRIGGERS, order=50)
 def check_triggers() -> CheckResult:
     """Check, with django-pgtrigger, that every declared trigger is installed as declared."""
     declared = pgtrigger.registered()
@@ -285,94 +333,14 @@ def check_triggers() -> CheckResult:
         f"{table}.{pgid}: installed but declared by no model"
         for table, pgid, _, _ in pgtrigger.prunable()
     ]
-    return _result(TRIGGERS, problems, f"{len(declared)} triggers installed and enabled")
+    return CheckResult.of(TRIGGERS, problems, f"{len(declared)} triggers installed and enabled")
 
 
-def _month_start(moment: datetime, months_later: int) -> datetime:
-    index = moment.year * 12 + moment.month - 1 + months_later
-    return moment.replace(
-        year=index // 12, month=index % 12 + 1, day=1, hour=0, minute=0, second=0, microsecond=0
-    )
-
-
-def check_partitions() -> CheckResult:
-    """Check that content_engagement has this month's partition, the next months', and DEFAULT."""
-    table = ContentEngagement._meta.db_table
-    now = timezone.now().astimezone(UTC)  # partitions are cut at midnight UTC
-    months = [f"{_month_start(now, ahead):%Y_%m}" for ahead in range(PARTITION_MONTHS_AHEAD + 1)]
-    present = {partition.name for partition in engagement_partitions()}
-    missing = [
-        name
-        for name in [*(f"{table}_{month}" for month in months), f"{table}_default"]
-        if name not in present
-    ]
-    return _result(
-        PARTITIONS,
-        [f"missing {', '.join(missing)}: run manage.py ensure_partitions"] if missing else [],
-        f"{table}: {', '.join(months)} and DEFAULT",
-    )
-
-
-def _elapsed(age: timedelta) -> str:
-    seconds = int(age.total_seconds())
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = seconds // 60
-    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
-
-
-def check_homepage_grid(*, max_age: timedelta = GRID_MAX_AGE) -> CheckResult:
-    """Check that homepage_grid holds tiles from a refresh less than `max_age` ago."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT relispopulated FROM pg_class WHERE oid = to_regclass(%s)",
-            [f"public.{HOMEPAGE_GRID}"],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return CheckResult(HOMEPAGE_GRID, False, f"{HOMEPAGE_GRID} is missing")
-    if not row[0]:
-        return CheckResult(
-            HOMEPAGE_GRID,
-            False,
-            "never refreshed (not populated): run manage.py refresh_bento_grid",
-        )
-    with run_as(SERVICE), connection.cursor() as cursor:
-        cursor.execute("SELECT count(*), clock_timestamp() - max(refreshed_at) FROM homepage_grid")
-        tiles, age = cursor.fetchone()
-    if tiles == 0:
-        return CheckResult(
-            HOMEPAGE_GRID, False, "empty: the last refresh found no active item to show"
-        )
-    if age > max_age:
-        return CheckResult(
-            HOMEPAGE_GRID,
-            False,
-            f"stale: refreshed {_elapsed(age)} ago, more than {_elapsed(max_age)}:"
-            " is the job cluster (qcluster) running?",
-        )
-    return CheckResult(HOMEPAGE_GRID, True, f"{tiles} tiles, refreshed {_elapsed(age)} ago")
-
-
-def check_score_drift() -> CheckResult:
-    """Check that every score, count and rollup equals a recount of the raw events."""
-    drift = engagement_score_drift()
-    shown = [
-        f"{d.content_type} {d.content_id} {d.figure}: {d.stored} stored, {d.recounted} recounted"
-        for d in drift[:3]
-    ]
-    more = f" and {len(drift) - len(shown)} more" if len(drift) > len(shown) else ""
-    return _result(
-        SCORE_DRIFT,
-        [f"{', '.join(shown)}{more}: see manage.py verify_scores"] if drift else [],
-        "every figure equals a recount of the raw events",
-    )
-
-
+@doctor_check(SCHEDULES, order=90)
 def check_schedules() -> CheckResult:
     """Check that every job schedule is registered as it should be."""
     missing = schedules_missing()
-    return _result(
+    return CheckResult.of(
         SCHEDULES,
         [f"missing or changed: {', '.join(missing)}: run manage.py register_schedules"]
         if missing
@@ -381,36 +349,43 @@ def check_schedules() -> CheckResult:
     )
 
 
+@doctor_check(MIGRATIONS, order=10)
 def check_migrations() -> CheckResult:
     """Check that every migration has been applied."""
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     pending = [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
-    return _result(
+    return CheckResult.of(
         MIGRATIONS,
         [f"not applied: {', '.join(pending)}: run manage.py migrate"] if pending else [],
         "all applied",
     )
 
 
-def doctor_checks(*, grid_max_age: timedelta = GRID_MAX_AGE) -> list[CheckResult]:
-    """Run every check, each in a transaction of its own; a check that errors fails."""
-    checks: list[tuple[str, Callable[[], CheckResult]]] = [
-        (MIGRATIONS, check_migrations),
-        (ROLES, check_roles),
-        (GRANTS, check_grants),
-        (ROW_LEVEL_SECURITY, check_row_level_security),
-        (TRIGGERS, check_triggers),
-        (PARTITIONS, check_partitions),
-        (HOMEPAGE_GRID, functools.partial(check_homepage_grid, max_age=grid_max_age)),
-        (SCORE_DRIFT, check_score_drift),
-        (SCHEDULES, check_schedules),
-    ]
+def doctor_checks(**options: object) -> list[CheckResult]:
+    """Run every registered check in order, each in a transaction of its own; a check that
+    errors fails, with the error as its detail.
+
+    Args:
+        **options: settings of particular checks (grid's `grid_max_age`), each given to the
+            checks whose function takes a keyword of that name.
+
+    Raises:
+        TypeError: an option that no registered check takes.
+    """
+    checks = registered_checks()
+    taken = {
+        check.name: inspect.signature(check.run).parameters.keys() & options.keys()
+        for check in checks
+    }
+    unknown = options.keys() - set().union(*taken.values())
+    if unknown:
+        raise TypeError(f"no doctor check takes {', '.join(sorted(unknown))}")
     results = []
-    for name, check in checks:
+    for check in checks:
         try:
             with transaction.atomic():
-                results.append(check())
+                results.append(check.run(**{name: options[name] for name in taken[check.name]}))
         except Exception as error:  # one broken check must not hide the others
-            results.append(CheckResult(name, False, f"could not check: {error!r}"))
+            results.append(CheckResult(check.name, False, f"could not check: {error!r}"))
     return results

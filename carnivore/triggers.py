@@ -5,6 +5,7 @@
 - `StampModifiedAt`: sets `modified_at` on every real change, so raw SQL updates are stamped too.
 - `SoftDeleteWithNotice`: turns DELETE into `is_active = false` and tells the caller so.
 - `StrictTrigger`: a trigger that cannot be switched off by a session setting.
+- `AppendOnly`: a strict trigger refusing every UPDATE and DELETE (the audit log).
 - `DefinerTrigger`: a strict trigger whose function runs with its owner's rights (SECURITY
   DEFINER) and a fixed search_path. Used where a trigger fired by a low-privilege role must
   write a table that role may not touch itself (the audit log, score rollups). Trigger
@@ -152,3 +153,20 @@ class DefinerTrigger(Trigger):
     """A trigger whose function is SECURITY DEFINER (see `DefinerTriggerSql`)."""
 
     sql_class = DefinerTriggerSql
+
+
+class AppendOnly(StrictTrigger):
+    """Refuse UPDATE and DELETE for every role, the table's owner included (the audit log).
+
+    TRUNCATE skips triggers: `manage.py doctor` checks that nobody but the owner holds it, nor
+    UPDATE or DELETE, on every table that declares this trigger.
+    """
+
+    name = "append_only"
+    when = pgtrigger.Before
+    operation = pgtrigger.Update | pgtrigger.Delete
+    func = """
+        RAISE EXCEPTION USING
+            ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('%s is append-only: %s refused', TG_TABLE_NAME, TG_OP);
+    """

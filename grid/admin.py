@@ -1,6 +1,7 @@
 """The back office for the homepage grid: editors curate the items (position, pin, hide), preview
 the Bento Grid exactly as GET /api/grid/ serves it, and refresh it now; editorial items; the
-refresh runs (read-only).
+refresh runs (read-only); and `SoftDeleteAdmin`, the hide/show actions of every kind of content
+that may stand on the grid (trending's topics, videos and creators use it too).
 
 Positions in the list: an unpinned item's position is the refresh's to set, so typing a
 position pins the item there (the refresh then fills the other positions around it); unticking
@@ -17,7 +18,9 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
 
+from carnivore.admin_site import BackOfficePage
 from carnivore.staff_admin import ReadOnlyAdmin, StaffModelAdmin, user_display_name
 from grid.models import (
     BentoGridItem,
@@ -27,9 +30,7 @@ from grid.models import (
     RefreshTrigger,
 )
 from grid.selectors import grid_homepage
-from grid.services import grid_items_set_pinned, grid_refresh
-from trending.admin import SoftDeleteAdmin
-from trending.curation import content_set_active
+from grid.services import content_set_active, grid_items_set_pinned, grid_refresh
 
 CURATED_FIELDS = ("grid_position", "is_pinned", "is_active")
 NEXT_REFRESH = "The homepage changes at the next refresh (or use “Refresh now”)."
@@ -46,6 +47,31 @@ RANK_PARTS = {
     )
     for part in ("prior", "readers", "age_penalty", "rank_score")
 }
+
+
+class SoftDeleteAdmin(StaffModelAdmin):
+    """Hide and show rows by actions (soft delete); `is_active` is not edited in the form, so
+    that hiding also takes the content off the grid."""
+
+    actions = ("soft_delete", "restore")
+
+    @admin.action(description="Soft-delete (hide) the selected rows", permissions=["change"])
+    def soft_delete(self, request, queryset):
+        self.set_active(request, queryset, active=False, done="Hid")
+
+    @admin.action(description="Restore (show) the selected rows", permissions=["change"])
+    def restore(self, request, queryset):
+        self.set_active(request, queryset, active=True, done="Showed")
+
+    def set_active(self, request, queryset, *, active: bool, done: str) -> None:
+        # Counted before the UPDATE: the selection keeps the list's filters (is_active=1, say),
+        # which the changed rows may no longer match afterwards.
+        selected = queryset.count()
+        changed = content_set_active(queryset=queryset, active=active)
+        self.message_user(request, f"{done} {changed} of {selected} selected.", messages.SUCCESS)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("is_active", *super().get_readonly_fields(request, obj))
 
 
 @admin.register(BentoGridItem)
@@ -264,3 +290,13 @@ class GridRefreshRunAdmin(ReadOnlyAdmin):
     @admin.display(description="requested by")
     def requested_by_name(self, run: GridRefreshRun) -> str:
         return user_display_name(run.requested_by_id)
+
+
+admin.site.register_page(
+    BackOfficePage(
+        title="Homepage preview",
+        url_name="grid_bentogriditem_preview",  # BentoGridItemAdmin.preview_url_name
+        description=format_html("The Bento Grid as <code>{}</code> serves it", "GET /api/grid/"),
+        permission="grid.view_bentogriditem",
+    )
+)

@@ -56,6 +56,10 @@ class EditorialKind(models.TextChoices):
 class EditorialItem(Timestamped):
     """Content written by editors rather than imported: community highlights, research updates."""
 
+    # The grid items showing an editorial item are hidden and shown with it (content_set_active
+    # in grid/services.py); its kind is one of these.
+    grid_content_types = tuple(EditorialKind.values)
+
     kind = models.CharField(max_length=32, choices=EditorialKind.choices)
     title = models.CharField(max_length=500)
     summary = models.TextField(blank=True, db_default="")

@@ -1,4 +1,5 @@
-"""Writes of the grid app: the grid refresh, readers' interests, editors' pin/hide actions."""
+"""Writes of the grid app: the grid refresh, readers' interests, editors' pin/hide actions, and
+the soft delete and restore of any content that may stand on the grid."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -100,3 +101,34 @@ def grid_items_set_pinned(*, queryset: QuerySet[BentoGridItem], pinned: bool) ->
     """Pin the items at their positions, or hand them back to the refresh, in one UPDATE;
     return how many changed."""
     return queryset.filter(is_pinned=not pinned).update(is_pinned=pinned)
+
+
+def content_set_active(*, queryset: QuerySet[Model], active: bool) -> int:
+    """Show (`active`) or soft-delete the rows of `queryset`; return how many changed.
+
+    Nothing is removed: a row is hidden (`is_active = false`), which row-level security then
+    hides from readers, and shown again the same way; the tables' triggers audit each change.
+    When the model names the grid content types it stands on (`grid_content_types`, e.g. on
+    TrendingTopic), its grid items are hidden or shown with it, so that hidden content leaves
+    the homepage at the next refresh.
+
+    Runs under the caller's role: rows row-level security keeps from them are left alone.
+    Rows already in the wanted state are not written (no audit noise).
+    """
+    with transaction.atomic():
+        changed_ids = list(
+            queryset.filter(is_active=not active).order_by().values_list("pk", flat=True)
+        )
+        if not changed_ids:
+            return 0
+        changed = (
+            queryset.model.objects.filter(pk__in=changed_ids, is_active=not active)
+            .order_by()
+            .update(is_active=active)
+        )
+        content_types = getattr(queryset.model, "grid_content_types", ())
+        if content_types:
+            BentoGridItem.objects.filter(
+                content_type__in=content_types, content_id__in=changed_ids, is_active=not active
+            ).update(is_active=active)
+    return changed

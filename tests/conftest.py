@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import subprocess
 import sys
@@ -14,10 +13,11 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
-from django.apps import apps
+from django.contrib.auth.models import Group
 from django.db import connection, connections
 from psycopg import sql
 
+from carnivore.staff_groups import STAFF_GROUPS, staff_permissions_grant
 from tests.pgbouncer import connections_through_pgbouncer
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -117,9 +117,8 @@ def manage(
 
 @pytest.fixture
 def staff_groups(db):
-    """The staff groups with their permissions, as migration 0004 leaves them (a transactional
-    test before this one may have flushed them)."""
-    staff_group_permissions = importlib.import_module(
-        "carnivore.migrations.0004_staff_group_permissions"
-    )
-    staff_group_permissions.add_group_permissions(apps)
+    """The staff groups with their permissions, as `migrate` leaves them (a transactional test
+    before this one may have flushed them)."""
+    for name in STAFF_GROUPS:
+        Group.objects.get_or_create(name=name)
+    assert staff_permissions_grant() == []

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.dateformat import format as format_date
 
-from carnivore.staff_admin import ReadOnlyAdmin, ReadOnlyInline, StaffModelAdmin
-from trending.curation import content_set_active
+from carnivore.staff_admin import ReadOnlyAdmin, ReadOnlyInline
+from grid.admin import SoftDeleteAdmin
 from trending.models import (
     Creator,
     TopicWeek,
@@ -20,31 +20,6 @@ from trending.models import (
     WeeklyReport,
     YoutubeCrawl,
 )
-
-
-class SoftDeleteAdmin(StaffModelAdmin):
-    """Hide and show rows by actions (soft delete); `is_active` is not edited in the form, so
-    that hiding also takes the content off the grid."""
-
-    actions = ("soft_delete", "restore")
-
-    @admin.action(description="Soft-delete (hide) the selected rows", permissions=["change"])
-    def soft_delete(self, request, queryset):
-        self.set_active(request, queryset, active=False, done="Hid")
-
-    @admin.action(description="Restore (show) the selected rows", permissions=["change"])
-    def restore(self, request, queryset):
-        self.set_active(request, queryset, active=True, done="Showed")
-
-    def set_active(self, request, queryset, *, active: bool, done: str) -> None:
-        # Counted before the UPDATE: the selection keeps the list's filters (is_active=1, say),
-        # which the changed rows may no longer match afterwards.
-        selected = queryset.count()
-        changed = content_set_active(queryset=queryset, active=active)
-        self.message_user(request, f"{done} {changed} of {selected} selected.", messages.SUCCESS)
-
-    def get_readonly_fields(self, request, obj=None):
-        return ("is_active", *super().get_readonly_fields(request, obj))
 
 
 def _week_label(day: date) -> str:

@@ -15,6 +15,7 @@ from django.db.models.functions import Now
 from audit.triggers import audit_triggers
 from carnivore.models import Timestamped, not_blank, score_range
 from carnivore.triggers import SoftDeleteWithNotice, StampModifiedAt
+from grid.models import ContentType
 
 
 class Creator(Timestamped):
@@ -77,6 +78,9 @@ class Creator(Timestamped):
 class TrendingTopic(Timestamped):
     """A topic the analysis saw trending, with its latest score; weekly appearances in TopicWeek."""
 
+    # Its grid items are hidden and shown with it (content_set_active in grid/services.py).
+    grid_content_types = (ContentType.TRENDING_TOPIC,)
+
     topic_slug = models.SlugField(max_length=200, unique=True)
     topic_name = models.CharField(max_length=300)
     description = models.TextField(blank=True, db_default="")
@@ -129,6 +133,9 @@ class TrendingTopic(Timestamped):
 
 class TopVideo(Timestamped):
     """A YouTube video among a week's top content; weekly appearances in VideoWeek."""
+
+    # Its grid items are hidden and shown with it (content_set_active in grid/services.py).
+    grid_content_types = (ContentType.TOP_VIDEO,)
 
     video_id = models.CharField(max_length=32, unique=True)
     title = models.CharField(max_length=500)

@@ -12,10 +12,10 @@ import pytest
 
 from audit.models import AuditLog
 from grid.models import BentoGridItem, EditorialItem
+from grid.services import content_set_active
 from tests import factories as f
 from tests.admin.conftest import post_action
 from tests.conftest import statements_sent
-from trending.curation import content_set_active
 from trending.models import Creator, TopVideo, TrendingTopic
 
 TOPICS = "/admin/trending/trendingtopic/"

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from carnivore.dashboard import (
+from engagement.dashboard import (
     DayCount,
     ItemSentiment,
     bar_chart,

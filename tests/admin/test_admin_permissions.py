@@ -39,7 +39,7 @@ def with_action(models: list[str], *actions: str) -> set[str]:
 
 
 @pytest.mark.django_db
-def test_the_migration_gives_each_group_its_permissions_and_no_delete():
+def test_each_group_has_its_permissions_and_no_delete():
     """Editors view, add and change what they curate and view the rest; auditors only view."""
     assert permissions_of("Editors") == with_action(EDITED, "view", "add", "change") | (
         with_action(READ_ONLY, "view")
@@ -216,8 +216,10 @@ def test_superusers_cannot_hard_delete_either(client, superuser):
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["editor", "auditor"])
 def test_the_index_leads_staff_to_the_dashboard_and_the_preview(client, editor, auditor, who):
-    """The admin index links to the dashboard and the homepage preview."""
+    """The admin index links to the dashboard and the homepage preview (each registered by its
+    app's admin module), with their descriptions."""
     client.force_login({"editor": editor, "auditor": auditor}[who])
     html = client.get("/admin/").content.decode()
     assert 'href="/admin/dashboard/"' in html
     assert 'href="/admin/grid/bentogriditem/preview/"' in html
+    assert "The Bento Grid as <code>GET /api/grid/</code> serves it" in html

@@ -14,16 +14,14 @@ from django.utils import timezone
 from django_q.models import Schedule
 from psycopg import sql
 
+from carnivore import doctor
 from carnivore.db_context import ANONYMOUS, run_as
 from carnivore.doctor import (
     GRANTS,
-    HOMEPAGE_GRID,
     MIGRATIONS,
-    PARTITIONS,
     ROLES,
     ROW_LEVEL_SECURITY,
     SCHEDULES,
-    SCORE_DRIFT,
     TRIGGERS,
     CheckResult,
     application_tables,
@@ -31,7 +29,9 @@ from carnivore.doctor import (
     framework_tables,
 )
 from carnivore.jobs import schedules_register
+from engagement.checks import PARTITIONS, SCORE_DRIFT
 from engagement.services import PARTITION_MONTHS_AHEAD, EventInput, engagement_record
+from grid.checks import HOMEPAGE_GRID
 from grid.models import BentoGridItem, RefreshTrigger
 from grid.services import grid_refresh
 from tests import factories as f
@@ -242,7 +242,7 @@ def test_a_check_that_errors_fails_alone_and_the_others_still_run(healthy, monke
     def broken():
         raise LookupError("no trigger registry")
 
-    monkeypatch.setattr("carnivore.doctor.check_triggers", broken)
+    monkeypatch.setattr(doctor.registry[TRIGGERS], "run", broken)
     results = doctor_checks()
     assert [result.name for result in results] == EVERY_CHECK
     assert failures(results) == {TRIGGERS: "could not check: LookupError('no trigger registry')"}
@@ -289,3 +289,17 @@ def test_the_command_prints_the_table_and_exits_1_on_a_failure(healthy):
     assert exit_status.value.code == 1
     assert "FAIL" in out.getvalue()
     assert f"1 of {len(EVERY_CHECK)} checks failed: schedules" in out.getvalue()
+
+
+def test_the_commands_grid_max_age_reaches_the_homepage_grid_check(healthy):
+    """`--grid-max-age 0` makes any refresh too old: homepage_grid alone fails."""
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("doctor", "--grid-max-age", "0", stdout=out)
+    assert f"1 of {len(EVERY_CHECK)} checks failed: homepage_grid" in out.getvalue()
+
+
+def test_an_option_no_check_takes_is_refused():
+    """A misspelt option is an error, not silently ignored."""
+    with pytest.raises(TypeError, match="no doctor check takes grid_max_ages"):
+        doctor_checks(grid_max_ages=timedelta(hours=1))

@@ -3,6 +3,7 @@
 import psycopg
 import pytest
 
+from carnivore.staff_groups import staff_permissions_declared
 from tests.conftest import manage
 
 # Apps with migrations, dependents before what they depend on.
@@ -34,6 +35,18 @@ def public_objects(url: str) -> dict[str, set[str]]:
     return {"tables": {t for (t,) in tables}, "functions": {f for (f,) in functions}}
 
 
+def group_permissions(url: str) -> set[tuple[str, str, str]]:
+    """Return the (group, app label, codename) of every staff group's permission."""
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+        rows = conn.execute(
+            "SELECT g.name, ct.app_label, p.codename FROM auth_group g"
+            " JOIN auth_group_permissions gp ON gp.group_id = g.id"
+            " JOIN auth_permission p ON p.id = gp.permission_id"
+            " JOIN django_content_type ct ON ct.id = p.content_type_id"
+        ).fetchall()
+    return set(rows)
+
+
 @pytest.mark.django_db
 @pytest.mark.slow
 def test_migrate_zero_and_forward_again(scratch_database):
@@ -50,6 +63,12 @@ def test_migrate_zero_and_forward_again(scratch_database):
         "audit_log",
     } <= built["tables"]
     assert "engagement_ensure_partitions" in built["functions"]
+    declared = {
+        (group, app_label, codename)
+        for group, pairs in staff_permissions_declared().items()
+        for app_label, codename in pairs
+    }
+    assert group_permissions(scratch_database) == declared  # granted at the end of migrate
 
     for app in APPS_NEWEST_FIRST:
         manage("migrate", app, "zero", "--no-input", database_url=scratch_database)
@@ -59,6 +78,7 @@ def test_migrate_zero_and_forward_again(scratch_database):
 
     manage("migrate", "--no-input", database_url=scratch_database)
     assert public_objects(scratch_database) == built
+    assert group_permissions(scratch_database) == declared
     check = manage(
         "makemigrations", "--check", "--dry-run", database_url=scratch_database, check=False
     )

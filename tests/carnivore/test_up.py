@@ -21,6 +21,15 @@ def test_up_sets_up_idempotently(scratch_database):
     sample week, the grid and the schedules."""
     first = manage("up", "--no-serve", database_url=scratch_database)
     assert "Sample week imported (0 rows created)" not in first.stdout
+    steps = [line.removeprefix("✓ ").split(" (")[0] for line in first.stdout.splitlines()]
+    assert steps == [  # carnivore's steps and those the apps register, in order
+        "Migrating the database",
+        "Engagement partitions ready",
+        "Demo accounts: admin, editor, auditor",
+        "Sample week imported",
+        "Homepage grid refreshed",
+        "Job schedules registered",
+    ]
     second = manage("up", "--no-serve", database_url=scratch_database)
     assert "Sample week imported (0 rows created)" in second.stdout
     with psycopg.connect(scratch_database.replace("postgres://", "postgresql://", 1)) as conn:

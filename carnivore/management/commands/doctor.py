@@ -6,26 +6,30 @@ from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.table import Table
 
-from carnivore.doctor import GRID_MAX_AGE, doctor_checks
+from carnivore.doctor import doctor_checks
 
 
 class Command(BaseCommand):
     help = (
-        "Check the deployment: roles and grants, row-level security, triggers, partitions, "
-        "homepage_grid, score drift, schedules, migrations. Exits 1 if anything is wrong."
+        "Check the deployment: migrations, roles and grants, row-level security, triggers, "
+        "schedules, and each app's own checks (partitions, homepage_grid, score drift). "
+        "Exits 1 if anything is wrong."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--grid-max-age",
             type=int,
-            default=int(GRID_MAX_AGE.total_seconds() // 60),
             metavar="MINUTES",
-            help="how long ago homepage_grid may have been refreshed (default: %(default)s)",
+            help="how long ago homepage_grid may have been refreshed"
+            " (default: GRID_MAX_AGE in grid/checks.py)",
         )
 
-    def handle(self, *args, grid_max_age: int, **options):
-        results = doctor_checks(grid_max_age=timedelta(minutes=grid_max_age))
+    def handle(self, *args, grid_max_age: int | None, **options):
+        check_options = {}
+        if grid_max_age is not None:
+            check_options["grid_max_age"] = timedelta(minutes=grid_max_age)
+        results = doctor_checks(**check_options)
         table = Table(title="Deployment checks")
         for column in ("check", "status", "detail"):
             table.add_column(column)

@@ -3,7 +3,8 @@ item, drawn as inline SVG charts (no script, no external network).
 
 Reads run under the caller's role like every admin page: the hourly rollups (public counts)
 and the grid items with their 7-day sentiment (`engagement_sentiment_7d`). Editors, auditors
-and superusers may see it: whoever may view the grid.
+and superusers may see it: whoever may view the grid. engagement/admin.py adds it to the admin
+site, at /admin/dashboard/.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from grid.models import BentoGridItem
 
 DAYS = 30
 SENTIMENT_ITEMS = 20  # the top of the grid: the homepage's tiles and the next in line
+DASHBOARD_PERMISSION = "grid.view_bentogriditem"
 
 
 @dataclass(frozen=True)
@@ -199,8 +201,8 @@ def sentiment_segments(row: ItemSentiment, *, width: int = 400) -> list[Segment]
 
 
 def dashboard_view(request):
-    """The dashboard page (registered by the admin site's get_urls)."""
-    if not request.user.has_perm("grid.view_bentogriditem"):
+    """Render the dashboard page for whoever may view the grid (`DASHBOARD_PERMISSION`)."""
+    if not request.user.has_perm(DASHBOARD_PERMISSION):
         raise PermissionDenied
     days = engagement_per_day()
     sentiments = sentiment_per_grid_item()
@@ -212,4 +214,4 @@ def dashboard_view(request):
         "engagement_chart": bar_chart(days),
         "sentiment_rows": [(row, sentiment_segments(row)) for row in sentiments],
     }
-    return TemplateResponse(request, "admin/dashboard.html", context)
+    return TemplateResponse(request, "admin/engagement/dashboard.html", context)

@@ -1,0 +1,59 @@
+"""engagement's checks for `manage.py doctor` (registered with carnivore/doctor.py by
+EngagementConfig.ready()): content_engagement's partitions are ready, and every stored score,
+count and rollup equals a recount of the raw events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.utils import timezone
+
+from carnivore.doctor import CheckResult, doctor_check
+from engagement.models import ContentEngagement
+from engagement.selectors import engagement_partitions, engagement_score_drift
+from engagement.services import PARTITION_MONTHS_AHEAD
+
+PARTITIONS = "partitions"
+SCORE_DRIFT = "score drift"
+
+
+def _month_start(moment: datetime, months_later: int) -> datetime:
+    index = moment.year * 12 + moment.month - 1 + months_later
+    return moment.replace(
+        year=index // 12, month=index % 12 + 1, day=1, hour=0, minute=0, second=0, microsecond=0
+    )
+
+
+@doctor_check(PARTITIONS, order=60)
+def check_partitions() -> CheckResult:
+    """Check that content_engagement has this month's partition, the next months', and DEFAULT."""
+    table = ContentEngagement._meta.db_table
+    now = timezone.now().astimezone(UTC)  # partitions are cut at midnight UTC
+    months = [f"{_month_start(now, ahead):%Y_%m}" for ahead in range(PARTITION_MONTHS_AHEAD + 1)]
+    present = {partition.name for partition in engagement_partitions()}
+    missing = [
+        name
+        for name in [*(f"{table}_{month}" for month in months), f"{table}_default"]
+        if name not in present
+    ]
+    return CheckResult.of(
+        PARTITIONS,
+        [f"missing {', '.join(missing)}: run manage.py ensure_partitions"] if missing else [],
+        f"{table}: {', '.join(months)} and DEFAULT",
+    )
+
+
+@doctor_check(SCORE_DRIFT, order=80)
+def check_score_drift() -> CheckResult:
+    """Check that every score, count and rollup equals a recount of the raw events."""
+    drift = engagement_score_drift()
+    shown = [
+        f"{d.content_type} {d.content_id} {d.figure}: {d.stored} stored, {d.recounted} recounted"
+        for d in drift[:3]
+    ]
+    more = f" and {len(drift) - len(shown)} more" if len(drift) > len(shown) else ""
+    return CheckResult.of(
+        SCORE_DRIFT,
+        [f"{', '.join(shown)}{more}: see manage.py verify_scores"] if drift else [],
+        "every figure equals a recount of the raw events",
+    )
