@@ -47,7 +47,12 @@ class Command(BaseCommand):
     def serve(self, host: str, port: int, workers: int, *, with_jobs: bool) -> None:
         """Run gunicorn (and the job cluster) in the foreground until Ctrl-C."""
         url = f"http://{host}:{port}"
-        children = []
+        # The engagement rollup keeps the figures within seconds of the events: always on.
+        children = [
+            subprocess.Popen(
+                [sys.executable, "manage.py", "engagement_rollup_worker"], cwd=settings.BASE_DIR
+            )
+        ]
         if with_jobs:
             children.append(
                 subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=settings.BASE_DIR)
@@ -77,6 +82,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "  jobs:    "
             + ("django-q2 cluster running" if with_jobs else "not started (--no-jobs)")
+            + "; engagement rollup every second"
         )
         self.stdout.write("Press Ctrl-C to stop.")
         self.stdout.flush()
