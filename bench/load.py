@@ -307,7 +307,7 @@ def main() -> None:
             f"ramp-up {args.ramp} s, then {args.duration} s measured; sample week, "
             f"{settings.GRID_SLOTS}-slot grid; gunicorn {args.workers} workers x {args.threads} "
             "thread(s); "
-            f"cache: {'Redis' if settings.REDIS_URL else 'per-process (locmem)'}"
+            f"cache: {'Redis' if settings.REDIS_URL else 'files shared by the processes'}"
         )
         print(
             f"Throttles as in production: {settings.ENGAGEMENT_ANON_RATE} per reader's address "

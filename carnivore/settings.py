@@ -175,6 +175,17 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cached homepage must be the same in every web process, or after a refresh some processes
+# would go on serving the old grid: Redis when there is one, else files that every process on
+# this machine shares (several hosts without Redis would each keep their own: use Redis there).
+CACHES["homepage"] = (
+    CACHES["default"]
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "homepage"),
+    }
+)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

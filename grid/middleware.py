@@ -8,7 +8,7 @@ GridApi as usual, which reads the view and fills the cache. Placed right after
 SecurityMiddleware, so its headers are still set.
 """
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 from grid.apis import homepage_response
 from grid.selectors import HOMEPAGE_CACHE_KEY
@@ -27,7 +27,7 @@ class CachedHomepageMiddleware:
             # Credentials go through the stack, which refuses bad ones (401), as documented.
             and "Authorization" not in request.headers
         ):
-            homepage = cache.get(HOMEPAGE_CACHE_KEY)
+            homepage = caches["homepage"].get(HOMEPAGE_CACHE_KEY)
             if homepage is not None:
                 return homepage_response(request, homepage)
         return self.get_response(request)

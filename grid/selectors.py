@@ -7,16 +7,15 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from psycopg import sql
 
-HOMEPAGE_CACHE_KEY = "homepage_grid:v1"
-# Without Redis every web process has its own cache, which a refresh elsewhere cannot clear:
-# there the cached homepage lives one minute. With REDIS_URL, each refresh clears it at once;
-# five minutes still bound how long a clear lost to a Redis outage can leave it stale.
-HOMEPAGE_CACHE_SECONDS_LOCAL = 60
-HOMEPAGE_CACHE_SECONDS_SHARED = 300
+HOMEPAGE_CACHE_KEY = "homepage_grid:v2"
+# Every web process shares the cache (settings.CACHES["homepage"]: Redis, or files on this
+# machine), so a refresh clears it for all at once; five minutes still bound how long a clear
+# lost to a Redis outage can leave it stale.
+HOMEPAGE_CACHE_SECONDS = 300
 PERSONAL_BOOST_PER_TAG = 5
 PERSONAL_BOOST_MAX = 20
 
@@ -103,22 +102,17 @@ def grid_homepage_from_database() -> Homepage:
 
 def grid_homepage() -> Homepage:
     """The public grid from the cache, read from the database on a miss."""
+    cache = caches["homepage"]
     homepage = cache.get(HOMEPAGE_CACHE_KEY)
     if homepage is None:
         homepage = grid_homepage_from_database()
-        cache.set(HOMEPAGE_CACHE_KEY, homepage, timeout=homepage_cache_seconds())
+        cache.set(HOMEPAGE_CACHE_KEY, homepage, timeout=HOMEPAGE_CACHE_SECONDS)
     return homepage
 
 
-def homepage_cache_seconds() -> int:
-    from django.conf import settings
-
-    return HOMEPAGE_CACHE_SECONDS_SHARED if settings.REDIS_URL else HOMEPAGE_CACHE_SECONDS_LOCAL
-
-
 def grid_cache_invalidate() -> None:
-    """Forget the cached homepage (after a refresh)."""
-    cache.delete(HOMEPAGE_CACHE_KEY)
+    """Forget the cached homepage, in every web process (after a refresh)."""
+    caches["homepage"].delete(HOMEPAGE_CACHE_KEY)
 
 
 def personal_boost(item_tags: list[str], interest_tags: set[str]) -> int:

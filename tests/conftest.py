@@ -14,6 +14,7 @@ from urllib.parse import quote
 import psycopg
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.db import connection, connections
 from psycopg import sql
 
@@ -122,3 +123,9 @@ def staff_groups(db):
     for name in STAFF_GROUPS:
         Group.objects.get_or_create(name=name)
     assert staff_permissions_grant() == []
+
+
+@pytest.fixture(autouse=True)
+def homepage_cache_empty():
+    """Each test starts without a cached homepage (the cache is shared files, kept across runs)."""
+    caches["homepage"].clear()
