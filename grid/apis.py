@@ -178,7 +178,10 @@ class InterestsIn(StrictSerializer):
         child=StrictCharField(min_length=1, max_length=100),
         min_length=1,
         max_length=MAX_INTERESTS,
-        help_text='1 to 20 interests, e.g. "Budget carnivore"; matched as slugs (budget-carnivore)',
+        help_text=(
+            '1 to 20 interests, e.g. "Budget carnivore"; matched to tags after one'
+            " normalisation (budgetcarnivore: case, accents, spaces, hyphens and # ignored)"
+        ),
     )
 
     def validate_interests(self, labels: list[str]) -> list[str]:

@@ -10,11 +10,11 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
-from django.utils.text import slugify
 
 from carnivore.db_context import SERVICE_ROLE, Identity, run_as
 from grid.models import BentoGridItem, GridRefreshRun, RefreshTrigger, UserInterest
 from grid.selectors import grid_cache_invalidate
+from grid.tags import tag_normalise, tags_normalise
 
 # pg_advisory_xact_lock key: one refresh at a time, a second one waits for the first.
 GRID_REFRESH_LOCK = 0x6772_6964  # "grid"
@@ -69,13 +69,13 @@ def grid_refresh(*, trigger: RefreshTrigger, requested_by=None) -> RefreshResult
 
 
 def interests_normalised_each(labels: list[str]) -> list[str]:
-    """The tag slug of each interest label ("" for a label with no letter or digit)."""
-    return [slugify(label) for label in labels]
+    """The tag of each interest label ("" for a label with no letter or digit; grid/tags.py)."""
+    return [tag_normalise(label) for label in labels]
 
 
 def interests_normalised(labels: list[str]) -> list[str]:
-    """The tag slugs for interest labels, in order, without repeats or blanks."""
-    return list(dict.fromkeys(tag for tag in interests_normalised_each(labels) if tag))
+    """The tags of interest labels, in order, without repeats or blanks (grid/tags.py)."""
+    return tags_normalise(labels)
 
 
 def interests_set(*, user, labels: list[str]) -> UserInterest:
