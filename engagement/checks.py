@@ -10,11 +10,18 @@ from django.utils import timezone
 
 from carnivore.doctor import CheckResult, doctor_check
 from engagement.models import ContentEngagement
-from engagement.selectors import engagement_partitions, engagement_score_drift
+from engagement.selectors import (
+    engagement_partitions,
+    engagement_rollup_lag,
+    engagement_score_drift,
+)
 from engagement.services import PARTITION_MONTHS_AHEAD
 
 PARTITIONS = "partitions"
 SCORE_DRIFT = "score drift"
+ROLLUP = "engagement rollup"
+# Events may wait this long for the rollup before the doctor says its worker is not running.
+ROLLUP_MAX_LAG_SECONDS = 60
 
 
 def _month_start(moment: datetime, months_later: int) -> datetime:
@@ -40,6 +47,25 @@ def check_partitions() -> CheckResult:
         PARTITIONS,
         [f"missing {', '.join(missing)}: run manage.py ensure_partitions"] if missing else [],
         f"{table}: {', '.join(months)} and DEFAULT",
+    )
+
+
+@doctor_check(ROLLUP, order=70)
+def check_rollup() -> CheckResult:
+    """Check that the rollup keeps up: no event has waited more than a minute to be counted."""
+    lag = engagement_rollup_lag()
+    since = (timezone.now() - lag.drained_at).total_seconds() if lag.drained_at else None
+    stalled = lag.waiting and (since is None or since > ROLLUP_MAX_LAG_SECONDS)
+    ran = f"last run {since:.0f} s ago" if since is not None else "never run"
+    return CheckResult.of(
+        ROLLUP,
+        [
+            f"{lag.waiting} events not counted, {ran}: run manage.py engagement_rollup_worker"
+            " beside the web processes"
+        ]
+        if stalled
+        else [],
+        f"{ran}, {lag.waiting} events waiting",
     )
 
 

@@ -1,6 +1,7 @@
 """Reads of the engagement app that are more than one-liners."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import connection
@@ -53,3 +54,24 @@ def engagement_score_drift() -> list[Drift]:
             "SELECT * FROM engagement_score_drift() ORDER BY content_type, content_id, figure"
         )
         return [Drift(*row) for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class RollupLag:
+    """How far the engagement rollup trails the events."""
+
+    drained_at: datetime | None  # the last run, None before the first
+    waiting: int  # events stored since the last run (committed or not yet)
+
+
+def engagement_rollup_lag() -> RollupLag:
+    """Return when the rollup last ran and how many events it has yet to count (read as the
+    service role; the events are found by the index on insert_xid)."""
+    with run_as(SERVICE), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT drained_at FROM engagement_rollup_state WHERE id = 1),"
+            " (SELECT count(*) FROM content_engagement e WHERE e.insert_xid >= coalesce("
+            "   (SELECT next_xid FROM engagement_rollup_state WHERE id = 1), '0'::xid8))"
+        )
+        drained_at, waiting = cursor.fetchone()
+    return RollupLag(drained_at=drained_at, waiting=waiting)
