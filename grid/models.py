@@ -15,6 +15,7 @@ from django.db.models.lookups import Exact
 from audit.triggers import audit_triggers
 from carnivore.models import Timestamped, not_blank, score_range
 from carnivore.triggers import SoftDeleteWithNotice, StampModifiedAt
+from grid.triggers import HideGridItems
 
 MAX_POSITION = 100
 
@@ -81,7 +82,12 @@ class EditorialItem(Timestamped):
                 condition=not_blank("title"), name="editorial_items_title_not_blank"
             ),
         ]
-        triggers = [StampModifiedAt(), SoftDeleteWithNotice(), *audit_triggers()]
+        triggers = [
+            StampModifiedAt(),
+            SoftDeleteWithNotice(),
+            HideGridItems(content_type_sql="NEW.kind"),
+            *audit_triggers(),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -16,6 +16,7 @@ from audit.triggers import audit_triggers
 from carnivore.models import Timestamped, not_blank, score_range
 from carnivore.triggers import SoftDeleteWithNotice, StampModifiedAt
 from grid.models import ContentType
+from grid.triggers import HideGridItems
 
 
 class Creator(Timestamped):
@@ -125,7 +126,12 @@ class TrendingTopic(Timestamped):
                 name="trending_topics_active_recent",
             ),
         ]
-        triggers = [StampModifiedAt(), SoftDeleteWithNotice(), *audit_triggers()]
+        triggers = [
+            StampModifiedAt(),
+            SoftDeleteWithNotice(),
+            HideGridItems(content_type_sql="'trending_topic'"),
+            *audit_triggers(),
+        ]
 
     def __str__(self) -> str:
         return self.topic_name
@@ -188,7 +194,12 @@ class TopVideo(Timestamped):
                 name="top_videos_active_rank",
             ),
         ]
-        triggers = [StampModifiedAt(), SoftDeleteWithNotice(), *audit_triggers()]
+        triggers = [
+            StampModifiedAt(),
+            SoftDeleteWithNotice(),
+            HideGridItems(content_type_sql="'top_video'"),
+            *audit_triggers(),
+        ]
 
     def __str__(self) -> str:
         return self.title

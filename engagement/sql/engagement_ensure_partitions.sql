@@ -15,14 +15,19 @@ CREATE OR REPLACE FUNCTION engagement_ensure_partitions(
 RETURNS SETOF text
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = pg_catalog, public, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     month_start timestamptz;
     month_end timestamptz;
     partition_name text;
-    columns text := 'id, created_at, content_type, content_id, user_id, interaction_type, '
-                    'sentiment, sentiment_score, comment_text, metadata, event_uuid';
+    -- Every stored column (generated ones are computed again), so that a moved event keeps
+    -- its reader, roles and transaction id: the rollup must not take it a second time.
+    columns text := (
+        SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
+        FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid = 'public.content_engagement'::regclass
+          AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '');
 BEGIN
     IF months_ahead < 0 OR months_ahead > 24 THEN
         RAISE EXCEPTION 'months_ahead must be between 0 and 24, not %', months_ahead;
@@ -32,27 +37,27 @@ BEGIN
         month_end := month_start + interval '1 month';
         partition_name := 'content_engagement_' || to_char(month_start AT TIME ZONE 'UTC', 'YYYY_MM');
         CONTINUE WHEN EXISTS (
-            SELECT 1 FROM pg_inherits
-            WHERE inhparent = 'content_engagement'::regclass
+            SELECT 1 FROM pg_catalog.pg_inherits
+            WHERE inhparent = 'public.content_engagement'::regclass
               AND inhrelid = to_regclass('public.' || quote_ident(partition_name))
         );
         IF EXISTS (
-            SELECT 1 FROM content_engagement_default
+            SELECT 1 FROM public.content_engagement_default
             WHERE created_at >= month_start AND created_at < month_end
         ) THEN
             EXECUTE format(
-                'CREATE TABLE public.%I (LIKE content_engagement INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)',
+                'CREATE TABLE public.%I (LIKE public.content_engagement INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)',
                 partition_name);
             EXECUTE format(
-                'WITH moved AS (DELETE FROM content_engagement_default WHERE created_at >= %L AND created_at < %L RETURNING %s) '
+                'WITH moved AS (DELETE FROM public.content_engagement_default WHERE created_at >= %L AND created_at < %L RETURNING %s) '
                 'INSERT INTO public.%I (%s) SELECT %s FROM moved',
                 month_start, month_end, columns, partition_name, columns, columns);
             EXECUTE format(
-                'ALTER TABLE content_engagement ATTACH PARTITION public.%I FOR VALUES FROM (%L) TO (%L)',
+                'ALTER TABLE public.content_engagement ATTACH PARTITION public.%I FOR VALUES FROM (%L) TO (%L)',
                 partition_name, month_start, month_end);
         ELSE
             EXECUTE format(
-                'CREATE TABLE public.%I PARTITION OF content_engagement FOR VALUES FROM (%L) TO (%L)',
+                'CREATE TABLE public.%I PARTITION OF public.content_engagement FOR VALUES FROM (%L) TO (%L)',
                 partition_name, month_start, month_end);
         END IF;
         -- Reading a partition directly skips the parent's policies: no API role may.

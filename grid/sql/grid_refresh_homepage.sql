@@ -3,7 +3,7 @@
 -- REFRESH needs the view's owner before PostgreSQL 17, so it is SECURITY DEFINER, and it checks
 -- that the caller is the service role or an admin: nobody else may make the database do the work.
 CREATE OR REPLACE FUNCTION grid_refresh_homepage(slots integer) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
     IF NOT ((SELECT auth.role()) = 'service_role' OR (SELECT app_private.is_admin())) THEN
         RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
@@ -13,7 +13,7 @@ BEGIN
         RAISE EXCEPTION 'slots must be between 1 and 100, not %', slots;
     END IF;
     PERFORM set_config('carnivore.grid_slots', slots::text, true);
-    REFRESH MATERIALIZED VIEW CONCURRENTLY homepage_grid;
+    REFRESH MATERIALIZED VIEW CONCURRENTLY public.homepage_grid;
 END
 $$;
 REVOKE ALL ON FUNCTION grid_refresh_homepage(integer) FROM PUBLIC;
