@@ -9,7 +9,7 @@ NORMALISE = """
 UPDATE user_interests
 SET interest_tags = grid_tags_normalise(ARRAY(SELECT jsonb_array_elements_text(interests)))
 WHERE jsonb_typeof(interests) = 'array'
-  AND interest_tags IS DISTINCT FROM
+  AND interest_tags::text[] IS DISTINCT FROM
       grid_tags_normalise(ARRAY(SELECT jsonb_array_elements_text(interests)));
 UPDATE bento_grid_items
 SET data = data || jsonb_build_object(
