@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
 
-from carnivore.triggers import AppendOnly
+from carnivore.triggers import AppendOnly, RefuseTruncate
 
 # The engagement events: insert-only and by far the most rows, so no per-record index.
 EVENTS_TABLE = "content_engagement"
@@ -77,7 +77,7 @@ class AuditLog(models.Model):
                 name="audit_log_record",
             ),
         ]
-        triggers = [AppendOnly()]
+        triggers = [AppendOnly(), RefuseTruncate()]
 
     def __str__(self) -> str:
         return f"{self.operation} {self.table_name} #{self.record_id}"

@@ -158,8 +158,7 @@ class DefinerTrigger(Trigger):
 class AppendOnly(StrictTrigger):
     """Refuse UPDATE and DELETE for every role, the table's owner included (the audit log).
 
-    TRUNCATE skips triggers: `manage.py doctor` checks that nobody but the owner holds it, nor
-    UPDATE or DELETE, on every table that declares this trigger.
+    TRUNCATE fires no row trigger: `RefuseTruncate` is its statement-level companion.
     """
 
     name = "append_only"
@@ -169,4 +168,18 @@ class AppendOnly(StrictTrigger):
         RAISE EXCEPTION USING
             ERRCODE = 'insufficient_privilege',
             MESSAGE = format('%s is append-only: %s refused', TG_TABLE_NAME, TG_OP);
+    """
+
+
+class RefuseTruncate(StrictTrigger):
+    """Refuse TRUNCATE for every role, the table's owner included (the audit log)."""
+
+    name = "refuse_truncate"
+    level = pgtrigger.Statement
+    when = pgtrigger.Before
+    operation = pgtrigger.Truncate
+    func = """
+        RAISE EXCEPTION USING
+            ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('%s is append-only: TRUNCATE refused', TG_TABLE_NAME);
     """
