@@ -181,7 +181,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["carnivore.db_context.RequestIdentityAuthentication"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["carnivore.parsers.JSONParser"],  # bounded nesting
+    "DEFAULT_PARSER_CLASSES": ["carnivore.json_request.JSONParser"],  # bounded nesting
     "DEFAULT_PAGINATION_CLASS": "carnivore.pagination.PageNumbers",
     "PAGE_SIZE": 50,
     "COERCE_DECIMAL_TO_STRING": False,  # scores and percents are numbers in JSON
