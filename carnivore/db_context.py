@@ -16,7 +16,6 @@ back out for the few framework reads that happen inside a request (login, permis
 from __future__ import annotations
 
 import json
-import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -28,22 +27,19 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
-from django.db import (
-    DEFAULT_DB_ALIAS,
-    InterfaceError,
-    OperationalError,
-    connections,
-    transaction,
-)
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import JsonResponse
 from psycopg import sql
 from psycopg.pq import TransactionStatus
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
 
+from carnivore.db_unavailable import (
+    DATABASE_UNAVAILABLE_ERRORS,
+    database_unavailable,
+    is_database_unavailable,
+)
 from carnivore.staff_groups import AUDITORS_GROUP, EDITORS_GROUP
-
-logger = logging.getLogger(__name__)
 
 ANON = "anon"
 AUTHENTICATED = "authenticated"
@@ -193,43 +189,6 @@ class _IdentityBeforeFirstQuery:
                 _SET_IDENTITY, [self.identity.role, self.identity.claims_json()]
             )
         return execute(sql, params, many, context)
-
-
-# What a request gets when PostgreSQL cannot be reached, is restarting, or dropped the
-# connection mid-request (psycopg's OperationalError; Django's InterfaceError for a connection
-# it already knows to be closed). Nothing was committed unless the COMMIT itself was cut off,
-# which is why clients resend with the same `event_uuid`: a retry is then stored once.
-DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
-DATABASE_UNAVAILABLE_DETAIL = "The database is unavailable or busy; try again."
-DATABASE_UNAVAILABLE_RETRY_SECONDS = 1
-# psycopg files some errors a retry cannot get past under OperationalError too (a program
-# limit such as the stack depth, 54xxx): those stay errors (500), not "try again". Retried:
-# connection trouble (08), insufficient resources (53), shutdown, restart or cancel (57),
-# system errors (58), and serialization failures, deadlocks and lock timeouts.
-_RETRYABLE_SQLSTATE_CLASSES = ("08", "53", "57", "58")
-_RETRYABLE_SQLSTATES = ("40001", "40P01", "55P03")
-
-
-def is_database_unavailable(exc: Exception) -> bool:
-    """Whether `exc` means the database is unreachable or busy, so that a retry may succeed."""
-    if isinstance(exc, InterfaceError):
-        return True
-    if not isinstance(exc, OperationalError):
-        return False
-    sqlstate = getattr(exc.__cause__, "sqlstate", None)
-    return (
-        sqlstate is None  # no answer from the server: the connection itself failed
-        or sqlstate[:2] in _RETRYABLE_SQLSTATE_CLASSES
-        or sqlstate in _RETRYABLE_SQLSTATES
-    )
-
-
-def database_unavailable(request, exc: Exception) -> JsonResponse:
-    """Answer 503 with a JSON `detail` and Retry-After, logging the cause in one line."""
-    logger.warning("database unavailable for %s %s: %s", request.method, request.path, exc)
-    response = JsonResponse({"detail": DATABASE_UNAVAILABLE_DETAIL}, status=503)
-    response["Retry-After"] = str(DATABASE_UNAVAILABLE_RETRY_SECONDS)
-    return response
 
 
 class RequestIdentityMiddleware:
