@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -28,17 +28,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.http import JsonResponse
 from psycopg import sql
 from psycopg.pq import TransactionStatus
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
 
-from carnivore.db_unavailable import (
-    DATABASE_UNAVAILABLE_ERRORS,
-    database_unavailable,
-    is_database_unavailable,
-)
 from carnivore.staff_groups import AUDITORS_GROUP, EDITORS_GROUP
 
 ANON = "anon"
@@ -191,78 +185,32 @@ class _IdentityBeforeFirstQuery:
         return execute(sql, params, many, context)
 
 
-class RequestIdentityMiddleware:
-    """Run each request in one transaction under the caller's role and claims.
+@contextmanager
+def run_request_as(identity: Identity, *, using: Sequence[str]) -> Iterator[None]:
+    """Run a request in one transaction on each database of `using`, all under `identity`.
 
-    Authenticates first, as the connecting role: the session user (Django's middleware), a DRF
-    token (`Authorization: Token <key>`) or, when SUPABASE_JWT_SECRET is set, a Supabase JWT
-    (`Authorization: Bearer <jwt>`) naming a user by id. A bad token is answered 401 at once.
-    A database that cannot be reached is answered 503 (`database_unavailable`), never a 500
-    page: Django's own handler would otherwise turn the error into HTML.
+    The role and claims are set before each transaction's first statement, so a request
+    answered without the database costs no round trip. The last alias of `using` is where the
+    request's reads go. Inside the block, `connecting_role()` steps out to the connecting role.
     """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        try:
-            return self.respond(request)
-        except DATABASE_UNAVAILABLE_ERRORS as exc:  # connecting, authenticating, committing
-            if not is_database_unavailable(exc):
-                raise
-            return database_unavailable(request, exc)
-
-    def process_exception(self, request, exception):
-        """A view lost the database: roll its transaction back and answer 503."""
-        if not is_database_unavailable(exception):
-            return None
-        for alias in connections:
-            if connections[alias].in_atomic_block:
-                transaction.set_rollback(True, using=alias)  # no COMMIT on a lost connection
-        return database_unavailable(request, exception)
-
-    def respond(self, request):
-        failure = self.authenticate_header(request)
-        if failure is not None:
-            return failure
-        identity = identity_for_user(request.user)
-        request.db_identity = identity
-        aliases = [DEFAULT_DB_ALIAS]
-        if request.method in ("GET", "HEAD") and settings.READ_REPLICA:
-            aliases.append(REPLICA_DB_ALIAS)  # reads of a safe request go to the replica
-        identity_token = _request_identity.set(identity)
-        alias_token = _read_alias.set(aliases[-1])
-        try:
-            with ExitStack() as stack:
-                for alias in aliases:
-                    connection = connections[alias]
-                    if connection.in_atomic_block:
-                        # Only under a test's transaction: switch now, and back afterwards.
-                        stack.enter_context(run_as(identity, using=alias))
-                    else:
-                        stack.enter_context(transaction.atomic(using=alias))
-                        stack.enter_context(
-                            connection.execute_wrapper(_IdentityBeforeFirstQuery(identity))
-                        )
-                return self.get_response(request)
-        finally:
-            _read_alias.reset(alias_token)
-            _request_identity.reset(identity_token)
-
-    def authenticate_header(self, request) -> JsonResponse | None:
-        """Authenticate from the Authorization header, if any; return a 401 when it is bad."""
-        request.auth_method = "session"
-        header = request.headers.get("Authorization", "")
-        scheme, _, credential = header.partition(" ")
-        scheme = scheme.lower()
-        if scheme not in ("token", "bearer") or not credential:
-            return None
-        user = user_for_token(credential) if scheme == "token" else user_for_jwt(credential)
-        if user is None or not user.is_active:
-            return JsonResponse({"detail": "Invalid or expired credentials."}, status=401)
-        request.user = user
-        request.auth_method = scheme
-        return None
+    identity_token = _request_identity.set(identity)
+    alias_token = _read_alias.set(using[-1])
+    try:
+        with ExitStack() as stack:
+            for alias in using:
+                connection = connections[alias]
+                if connection.in_atomic_block:
+                    # Only under a test's transaction: switch now, and back afterwards.
+                    stack.enter_context(run_as(identity, using=alias))
+                else:
+                    stack.enter_context(transaction.atomic(using=alias))
+                    stack.enter_context(
+                        connection.execute_wrapper(_IdentityBeforeFirstQuery(identity))
+                    )
+            yield
+    finally:
+        _read_alias.reset(alias_token)
+        _request_identity.reset(identity_token)
 
 
 def user_with_group_names(condition: sql.Composable, params: list):

@@ -110,7 +110,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: everything after it (the view) runs in one transaction under the caller's role.
-    "carnivore.db_context.RequestIdentityMiddleware",
+    "carnivore.middleware.RequestIdentityMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = ["carnivore.db_context.ConnectingRoleBackend"]
