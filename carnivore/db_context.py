@@ -131,36 +131,9 @@ def run_as(identity: Identity, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[Non
 
 _request_identity: ContextVar[Identity | None] = ContextVar("request_identity", default=None)
 _stepped_out: ContextVar[bool] = ContextVar("stepped_out", default=False)
-_read_alias: ContextVar[str] = ContextVar("read_alias", default=DEFAULT_DB_ALIAS)
-REPLICA_DB_ALIAS = "replica"
 # The apps whose tables hold the application's data, behind row-level security; every other
 # app's tables are Django's own, which only the connecting role may read.
 APPLICATION_APPS = ("audit", "trending", "grid", "engagement")
-
-
-def read_alias() -> str:
-    """The database a read may use: the replica during a GET or HEAD request when one is
-    configured (DATABASE_REPLICA_URL), the primary otherwise."""
-    return _read_alias.get()
-
-
-class ReadReplicaRouter:
-    """Database router: model reads of safe requests go to the replica, everything else to the
-    primary. Both run under the request's identity (RequestIdentityMiddleware)."""
-
-    def db_for_read(self, model, **hints) -> str:
-        if model._meta.app_label in APPLICATION_APPS:
-            return read_alias()
-        return DEFAULT_DB_ALIAS  # Django's own tables: read as the connecting role (primary)
-
-    def db_for_write(self, model, **hints) -> str:
-        return DEFAULT_DB_ALIAS
-
-    def allow_relation(self, obj1, obj2, **hints) -> bool:
-        return True
-
-    def allow_migrate(self, db, app_label, model_name=None, **hints) -> bool:
-        return db == DEFAULT_DB_ALIAS
 
 
 class _IdentityBeforeFirstQuery:
@@ -190,11 +163,10 @@ def run_request_as(identity: Identity, *, using: Sequence[str]) -> Iterator[None
     """Run a request in one transaction on each database of `using`, all under `identity`.
 
     The role and claims are set before each transaction's first statement, so a request
-    answered without the database costs no round trip. The last alias of `using` is where the
-    request's reads go. Inside the block, `connecting_role()` steps out to the connecting role.
+    answered without the database costs no round trip. Inside the block, `connecting_role()`
+    steps out to the connecting role.
     """
-    identity_token = _request_identity.set(identity)
-    alias_token = _read_alias.set(using[-1])
+    token = _request_identity.set(identity)
     try:
         with ExitStack() as stack:
             for alias in using:
@@ -209,8 +181,7 @@ def run_request_as(identity: Identity, *, using: Sequence[str]) -> Iterator[None
                     )
             yield
     finally:
-        _read_alias.reset(alias_token)
-        _request_identity.reset(identity_token)
+        _request_identity.reset(token)
 
 
 def user_with_group_names(condition: sql.Composable, params: list):

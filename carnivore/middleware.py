@@ -8,17 +8,16 @@ that cannot be reached with a 503 (`carnivore.db_unavailable`) rather than an er
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import connections, transaction
 from django.http import JsonResponse
 
 from carnivore.db_context import (
-    REPLICA_DB_ALIAS,
     identity_for_user,
     run_request_as,
     user_for_jwt,
     user_for_token,
 )
+from carnivore.db_routing import reads_from, request_databases
 from carnivore.db_unavailable import (
     DATABASE_UNAVAILABLE_ERRORS,
     database_unavailable,
@@ -62,10 +61,8 @@ class RequestIdentityMiddleware:
             return failure
         identity = identity_for_user(request.user)
         request.db_identity = identity
-        aliases = [DEFAULT_DB_ALIAS]
-        if request.method in ("GET", "HEAD") and settings.READ_REPLICA:
-            aliases.append(REPLICA_DB_ALIAS)  # reads of a safe request go to the replica
-        with run_request_as(identity, using=aliases):
+        aliases = request_databases(request)
+        with reads_from(aliases[-1]), run_request_as(identity, using=aliases):
             return self.get_response(request)
 
     def authenticate_header(self, request) -> JsonResponse | None:

@@ -59,7 +59,7 @@ _default_db.setdefault("OPTIONS", {})["server_side_binding"] = not DATABASE_POOL
 _default_db.setdefault("TEST", {})
 DATABASES = {"default": _default_db}
 
-# An optional read replica: GET and HEAD requests read from it (carnivore.db_context).
+# An optional read replica: GET and HEAD requests read from it (carnivore.db_routing).
 READ_REPLICA = bool(env.str("DATABASE_REPLICA_URL", default=""))
 if READ_REPLICA:
     _replica_db = env.db("DATABASE_REPLICA_URL")
@@ -73,7 +73,7 @@ if READ_REPLICA:
         "OPTIONS": {**_default_db["OPTIONS"], **_replica_db.get("OPTIONS", {})},
         "TEST": {"MIRROR": "default"},
     }
-    DATABASE_ROUTERS = ["carnivore.db_context.ReadReplicaRouter"]
+    DATABASE_ROUTERS = ["carnivore.db_routing.ReadReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "carnivore.User"
