@@ -3,14 +3,16 @@
 Every API and admin request runs in one transaction that first does the equivalent of
 `SET LOCAL ROLE anon|authenticated` and sets `request.jwt.claims` transaction-locally
 (`set_config(..., true)`), so PostgreSQL's row-level security decides what the request may see
-and change, exactly as it would for a Supabase client with the same JWT. Jobs and commands name
-their identity explicitly with `run_as(SERVICE)` or `run_as(admin_identity(...))`. Nothing is
+and change, exactly as it would for a Supabase client with the same JWT (`run_request_as`, which
+RequestIdentityMiddleware wraps around each request). Jobs and commands name their identity
+explicitly with `run_as(SERVICE)` or `run_as(admin_identity(...))`. Nothing is
 set for the session, so a connection shared through PgBouncer in transaction mode never carries
 one request's identity into another.
 
 Django's own tables (users, groups, permissions, tokens) are not granted to the API roles, so
-authentication happens before the switch, as the connecting role; `connecting_role()` steps
-back out for the few framework reads that happen inside a request (login, permissions).
+authentication (`carnivore.authentication`) happens before the switch, as the connecting role;
+`connecting_role()` steps back out for the few framework reads that happen inside a request
+(login, permissions).
 """
 
 from __future__ import annotations
@@ -22,16 +24,8 @@ from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-import jwt
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Group
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from psycopg import sql
 from psycopg.pq import TransactionStatus
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.models import Token
 
 from carnivore.staff_groups import AUDITORS_GROUP, EDITORS_GROUP
 
@@ -184,58 +178,6 @@ def run_request_as(identity: Identity, *, using: Sequence[str]) -> Iterator[None
         _request_identity.reset(token)
 
 
-def user_with_group_names(condition: sql.Composable, params: list):
-    """Return the user matching `condition` (on table alias `u`), or None, with the names of
-    their groups in `user.group_names`: one round trip for what each request needs."""
-    model = get_user_model()
-    columns = [field.column for field in model._meta.concrete_fields]
-    query = sql.SQL(
-        "SELECT {columns}, ARRAY(SELECT g.name FROM {user_groups} ug"
-        " JOIN {groups} g ON g.id = ug.group_id WHERE ug.user_id = u.id)"
-        " FROM {users} u WHERE {condition}"
-    ).format(
-        columns=sql.SQL(", ").join(sql.Identifier("u", column) for column in columns),
-        user_groups=sql.Identifier(model.groups.through._meta.db_table),
-        groups=sql.Identifier(Group._meta.db_table),
-        users=sql.Identifier(model._meta.db_table),
-        condition=condition,
-    )
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(query.as_string(cursor.connection), params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    user = model.from_db(
-        DEFAULT_DB_ALIAS, [f.attname for f in model._meta.concrete_fields], row[:-1]
-    )
-    user.group_names = set(row[-1])
-    return user
-
-
-def user_for_token(key: str):
-    """Return the user owning a DRF token, or None."""
-    return user_with_group_names(
-        sql.SQL("u.id = (SELECT user_id FROM {tokens} WHERE key = %s)").format(
-            tokens=sql.Identifier(Token._meta.db_table)
-        ),
-        [key],
-    )
-
-
-def user_for_jwt(encoded: str):
-    """Return the user a Supabase Auth JWT names (`sub`), or None if it does not verify."""
-    if not settings.SUPABASE_JWT_SECRET:
-        return None
-    try:
-        claims = jwt.decode(
-            encoded, settings.SUPABASE_JWT_SECRET, algorithms=["HS256"], audience="authenticated"
-        )
-        user_id = uuid.UUID(claims["sub"])
-    except (jwt.PyJWTError, KeyError, ValueError):
-        return None
-    return user_with_group_names(sql.SQL("u.id = %s"), [user_id])
-
-
 @contextmanager
 def connecting_role(*, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Inside a request, run the block as the connecting role, then switch back.
@@ -261,44 +203,3 @@ def connecting_role(*, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         if status != TransactionStatus.INERROR:  # a failed transaction rolls back anyway
             with connection.cursor() as cursor:
                 cursor.execute(_SET_IDENTITY, [identity.role, identity.claims_json()])
-
-
-class ConnectingRoleBackend(ModelBackend):
-    """Django's ModelBackend, reading users, groups and permissions as the connecting role."""
-
-    def authenticate(self, request, username=None, password=None, **kwargs):
-        with connecting_role():
-            return super().authenticate(request, username=username, password=password, **kwargs)
-
-    def get_user(self, user_id):
-        with connecting_role():
-            user = user_with_group_names(sql.SQL("u.id = %s"), [user_id])
-        return user if self.user_can_authenticate(user) else None
-
-    def _get_permissions(self, user_obj, obj, from_name):
-        with connecting_role():
-            return super()._get_permissions(user_obj, obj, from_name)
-
-
-def update_last_login(sender, user, **kwargs) -> None:
-    """Django's `update_last_login`, run as the connecting role (see CarnivoreConfig.ready)."""
-    from django.contrib.auth.models import update_last_login as django_update_last_login
-
-    with connecting_role():
-        django_update_last_login(sender, user, **kwargs)
-
-
-class RequestIdentityAuthentication(SessionAuthentication):
-    """DRF authentication that hands over the user the middleware authenticated.
-
-    Session users keep DRF's CSRF check; token and JWT users need none.
-    """
-
-    def authenticate(self, request):
-        django_request = request._request
-        if getattr(django_request, "auth_method", "session") in ("token", "bearer"):
-            return (django_request.user, None)
-        return super().authenticate(request)
-
-    def authenticate_header(self, request) -> str:
-        return 'Token realm="api"'

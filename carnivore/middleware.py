@@ -9,14 +9,9 @@ that cannot be reached with a 503 (`carnivore.db_unavailable`) rather than an er
 from __future__ import annotations
 
 from django.db import connections, transaction
-from django.http import JsonResponse
 
-from carnivore.db_context import (
-    identity_for_user,
-    run_request_as,
-    user_for_jwt,
-    user_for_token,
-)
+from carnivore.authentication import authenticate_from_header
+from carnivore.db_context import identity_for_user, run_request_as
 from carnivore.db_routing import reads_from, request_databases
 from carnivore.db_unavailable import (
     DATABASE_UNAVAILABLE_ERRORS,
@@ -56,7 +51,7 @@ class RequestIdentityMiddleware:
         return database_unavailable(request, exception)
 
     def respond(self, request):
-        failure = self.authenticate_header(request)
+        failure = authenticate_from_header(request)
         if failure is not None:
             return failure
         identity = identity_for_user(request.user)
@@ -64,18 +59,3 @@ class RequestIdentityMiddleware:
         aliases = request_databases(request)
         with reads_from(aliases[-1]), run_request_as(identity, using=aliases):
             return self.get_response(request)
-
-    def authenticate_header(self, request) -> JsonResponse | None:
-        """Authenticate from the Authorization header, if any; return a 401 when it is bad."""
-        request.auth_method = "session"
-        header = request.headers.get("Authorization", "")
-        scheme, _, credential = header.partition(" ")
-        scheme = scheme.lower()
-        if scheme not in ("token", "bearer") or not credential:
-            return None
-        user = user_for_token(credential) if scheme == "token" else user_for_jwt(credential)
-        if user is None or not user.is_active:
-            return JsonResponse({"detail": "Invalid or expired credentials."}, status=401)
-        request.user = user
-        request.auth_method = scheme
-        return None

@@ -18,7 +18,7 @@ from rest_framework import serializers
 class RequestIdentitySchemes(OpenApiAuthenticationExtension):
     """The three ways RequestIdentityMiddleware authenticates a caller."""
 
-    target_class = "carnivore.db_context.RequestIdentityAuthentication"
+    target_class = "carnivore.authentication.RequestIdentityAuthentication"
     name = ["session", "token", "supabaseJwt"]
 
     def get_security_requirement(self, auto_schema) -> list[dict]:

@@ -113,7 +113,7 @@ MIDDLEWARE = [
     "carnivore.middleware.RequestIdentityMiddleware",
 ]
 
-AUTHENTICATION_BACKENDS = ["carnivore.db_context.ConnectingRoleBackend"]
+AUTHENTICATION_BACKENDS = ["carnivore.authentication.ConnectingRoleBackend"]
 
 ROOT_URLCONF = "carnivore.urls"
 WSGI_APPLICATION = "carnivore.wsgi.application"
@@ -178,7 +178,7 @@ else:
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["carnivore.db_context.RequestIdentityAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["carnivore.authentication.RequestIdentityAuthentication"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["carnivore.json_request.JSONParser"],  # bounded nesting
