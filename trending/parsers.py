@@ -55,21 +55,37 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from django.db import connection, models
 from django.utils.text import slugify
 
-# Column limits in trending.models, checked here to fail with a path instead of a database error.
-_BIGINT_MAX = 2**63 - 1
-_INTEGER_MAX = 2**31 - 1
-_SMALLINT_MAX = 2**15 - 1
-_TOPIC_NAME_MAX = 300
-_SLUG_MAX = 200
-_CREATOR_NAME_MAX = 200
-_CHANNEL_ID_MAX = 64
-_VIDEO_ID_MAX = 32
-_TITLE_MAX = 500
-_URL_MAX = 500
-_TAGLINE_MAX = 300
-_SPECIALTY_MAX = 200
+from trending.models import Creator, TopVideo, TrendingTopic, YoutubeCrawl
+
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def _integer_max(model: type[models.Model], name: str) -> int:
+    """Return the largest value the integer column `name` of `model` holds on PostgreSQL."""
+    internal_type = model._meta.get_field(name).get_internal_type()
+    return connection.ops.integer_field_range(internal_type)[1]
+
+
+# Column limits of trending.models, checked here to fail with a path instead of a database error.
+_BIGINT_MAX = _integer_max(TopVideo, "views")  # views, likes, comments: any count by default
+_TOTAL_VIDEOS_MAX = _integer_max(YoutubeCrawl, "total_videos_found")
+_DURATION_MAX = _integer_max(TopVideo, "duration_seconds")
+_RANK_MAX = _integer_max(Creator, "leaderboard_rank")
+_COUNT_MAX = 2**31 - 1  # appearances, kept in full_data only: bounded like an integer column
+_TOPIC_NAME_MAX = _max_length(TrendingTopic, "topic_name")
+_SLUG_MAX = _max_length(TrendingTopic, "topic_slug")
+_CREATOR_NAME_MAX = _max_length(Creator, "creator_name")
+_CHANNEL_ID_MAX = _max_length(Creator, "channel_id")
+_VIDEO_ID_MAX = _max_length(TopVideo, "video_id")
+_TITLE_MAX = _max_length(TopVideo, "title")
+_URL_MAX = _max_length(TopVideo, "thumbnail_url")
+_TAGLINE_MAX = _max_length(Creator, "tagline")
+_SPECIALTY_MAX = _max_length(Creator, "specialty")
 
 _CENT = Decimal("0.01")
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y")
@@ -277,7 +293,7 @@ def parse_youtube_file(path: str | Path) -> YoutubeCrawl:
             collected_on=_day(*_required(document, "collection_date", "$")),
             collected_at=_moment(*_required(document, "collection_timestamp", "$")),
             total_videos_found=_integer(
-                *_required(document, "total_videos_found", "$"), high=_INTEGER_MAX
+                *_required(document, "total_videos_found", "$"), high=_TOTAL_VIDEOS_MAX
             ),
             search_queries=tuple(
                 _text(query, f"{queries_path}[{index}]")
@@ -322,8 +338,8 @@ def parse_channel_rankings(path: str | Path) -> list[ChannelRanking]:
             rankings.append(
                 ChannelRanking(
                     name=_name(*_required(row, "name", where)),
-                    rank=_integer(*_required(row, "rank", where), low=1, high=_SMALLINT_MAX),
-                    appearances=_integer(*_required(row, "appearances", where), high=_INTEGER_MAX),
+                    rank=_integer(*_required(row, "rank", where), low=1, high=_RANK_MAX),
+                    appearances=_integer(*_required(row, "appearances", where), high=_COUNT_MAX),
                     channel_id=_channel_id(*_optional(row, "channel_id", where)),
                 )
             )
@@ -609,7 +625,7 @@ def _video_fields(value: Any, path: str, *, channel_id: str | None, channel_name
         "views": _integer(*_required(statistics, "view_count", statistics_path)),
         "likes": _optional_integer(statistics, "like_count", statistics_path) or 0,
         "comments": _optional_integer(statistics, "comment_count", statistics_path) or 0,
-        "duration_seconds": _optional_integer(raw, "duration_seconds", path, high=_INTEGER_MAX),
+        "duration_seconds": _optional_integer(raw, "duration_seconds", path, high=_DURATION_MAX),
         "tags": _unique(
             tag
             for index, item in enumerate(tags or [])
