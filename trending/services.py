@@ -80,22 +80,21 @@ from trending.models import (
     WeeklyReport,
     YoutubeCrawl,
 )
-from trending.parsers import (
+from trending.parsers.analyzed import parse_analysis_file
+from trending.parsers.creators import parse_channel_rankings, parse_creator_bios
+from trending.parsers.entries import (
     AnalysisReport,
     ChannelRanking,
     CreatorBio,
     CreatorEntry,
-    ImportFileError,
     ReportVideo,
     TopicEntry,
     VideoEntry,
-    parse_analysis_file,
-    parse_channel_rankings,
-    parse_creator_bios,
-    parse_youtube_file,
-    video_score_for_views,
 )
-from trending.parsers import YoutubeCrawl as CrawlFile
+from trending.parsers.entries import YoutubeCrawl as CrawlFile
+from trending.parsers.scores import video_score_for_views
+from trending.parsers.validation import ImportFileError
+from trending.parsers.youtube import parse_youtube_file
 
 IMPORT_USERNAME = "weekly-import"
 GRID_VIDEOS_PER_CRAWL = 10

@@ -34,7 +34,8 @@ from trending.models import (
     WeeklyReport,
     YoutubeCrawl,
 )
-from trending.parsers import ImportFileError, video_score_for_views
+from trending.parsers.scores import video_score_for_views
+from trending.parsers.validation import ImportFileError
 from trending.services import IMPORT_USERNAME, sample_week_import, weekly_import
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from trending.parsers import ImportFileError
+from trending.parsers.validation import ImportFileError
 from trending.services import (
     IMPORT_KINDS,
     ImportSummary,
