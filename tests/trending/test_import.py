@@ -1,4 +1,4 @@
-"""The weekly import (`trending.services.weekly_import`, `manage.py import_analyzed_content`).
+"""The weekly import (`trending.weekly_import`, `manage.py import_analyzed_content`).
 
 Every real published file alone and all of them together in several orders, exact counts; a
 second import that changes nothing (not even the audit log); the same week delivered twice;
@@ -24,7 +24,6 @@ from django.db import transaction
 from audit.models import AuditLog
 from grid.models import BentoGridItem
 from tests.conftest import manage
-from trending import services
 from trending.models import (
     Creator,
     TopicWeek,
@@ -36,7 +35,8 @@ from trending.models import (
 )
 from trending.parsers.scores import video_score_for_views
 from trending.parsers.validation import ImportFileError
-from trending.services import IMPORT_USERNAME, sample_week_import, weekly_import
+from trending.weekly_import import run
+from trending.weekly_import.run import IMPORT_USERNAME, sample_week_import, weekly_import
 
 pytestmark = pytest.mark.django_db
 
@@ -725,7 +725,7 @@ def test_bad_input_is_refused_and_nothing_written(
 def test_failure_in_the_middle_of_the_write_changes_nothing(real, sample_week, monkeypatch):
     """Rows of several kinds written, then a failure: every table is exactly as before."""
     before = table_contents()
-    save_rows = services._save_rows
+    save_rows = run._save_rows
     saved = []
 
     def save_then_fail(tracked, counts):
@@ -734,7 +734,7 @@ def test_failure_in_the_middle_of_the_write_changes_nothing(real, sample_week, m
         if tracked.model is TopVideo:
             raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(services, "_save_rows", save_then_fail)
+    monkeypatch.setattr(run, "_save_rows", save_then_fail)
     with pytest.raises(RuntimeError, match="the disk is full"):
         weekly_import(
             analyzed=[real.reports[9]],

@@ -1,5 +1,5 @@
 """`manage.py import_analyzed_content`: import a week's analysis files (the work is
-`trending.services.weekly_import`).
+`trending.weekly_import.run.weekly_import`).
 
 Exit codes: 0 imported (or, with --dry-run, checked), 1 a file cannot be imported (nothing was
 written; stderr says `file: location: reason`), 2 usage (an unknown option, a missing file,
@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from trending.parsers.validation import ImportFileError
-from trending.services import (
+from trending.weekly_import.run import (
     IMPORT_KINDS,
     ImportSummary,
     configured_import,

@@ -161,7 +161,7 @@ class ConfiguredImport:
     rankings: str | None
 
 
-SAMPLE_WEEK = Path(__file__).resolve().parent / "sample_data"
+SAMPLE_WEEK = Path(__file__).resolve().parent.parent / "sample_data"
 
 
 def sample_week_import(**options) -> ImportSummary:
