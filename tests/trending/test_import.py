@@ -22,6 +22,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from audit.models import AuditLog
+from carnivore.bulk_upsert import TrackedRows
 from grid.models import BentoGridItem
 from tests.conftest import manage
 from trending.models import (
@@ -35,7 +36,6 @@ from trending.models import (
 )
 from trending.parsers.scores import video_score_for_views
 from trending.parsers.validation import ImportFileError
-from trending.weekly_import import run
 from trending.weekly_import.run import IMPORT_USERNAME, sample_week_import, weekly_import
 
 pytestmark = pytest.mark.django_db
@@ -725,7 +725,7 @@ def test_bad_input_is_refused_and_nothing_written(
 def test_failure_in_the_middle_of_the_write_changes_nothing(real, sample_week, monkeypatch):
     """Rows of several kinds written, then a failure: every table is exactly as before."""
     before = table_contents()
-    save_rows = run._save_rows
+    save_rows = TrackedRows.save
     saved = []
 
     def save_then_fail(tracked, counts):
@@ -734,7 +734,7 @@ def test_failure_in_the_middle_of_the_write_changes_nothing(real, sample_week, m
         if tracked.model is TopVideo:
             raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(run, "_save_rows", save_then_fail)
+    monkeypatch.setattr(TrackedRows, "save", save_then_fail)
     with pytest.raises(RuntimeError, match="the disk is full"):
         weekly_import(
             analyzed=[real.reports[9]],

@@ -50,24 +50,21 @@ Rules:
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils.text import slugify
-from psycopg import sql
 
+from carnivore.bulk_upsert import RowCounts, TrackedRows
 from carnivore.db_context import admin_identity, run_as
 from grid.models import BentoGridItem, ContentType
 from trending.alerts import alerts_raise, is_score_jump
@@ -117,15 +114,6 @@ _IMPORT_LOCK = 0x7472_656E_6473  # "trends"
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called with what the import is doing, the steps done and the steps in all."""
-
-
-@dataclass
-class RowCounts:
-    """Rows of one kind the files mention: inserted, updated, or already as the files say."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
 
 
 @dataclass
@@ -335,123 +323,6 @@ def _write(week: _Week, user, summary: ImportSummary, steps: _Steps) -> None:
         steps.run(description, write, week, user, summary)
 
 
-class _Tracked:
-    """The rows of one model an import touches: those read (with their values as read) and new.
-
-    `key` names the fields that identify a row (a unique constraint), `fields` those the
-    import keeps up to date, `created_with` those it sets on new rows only. New rows must have
-    all of these set; the table's defaults fill in the rest.
-    """
-
-    def __init__(
-        self,
-        model: type[models.Model],
-        *,
-        key: Sequence[str],
-        fields: Sequence[str],
-        rows: Iterable,
-        created_with: Sequence[str] = (),
-    ) -> None:
-        self.model = model
-        self.key = [model._meta.get_field(name) for name in key]
-        self.fields = [model._meta.get_field(name) for name in fields]
-        self.inserted = list(
-            dict.fromkeys([*self.key, *self.fields, *map(model._meta.get_field, created_with)])
-        )
-        self.existing = list(rows)
-        self.read = {row.pk: self._values(row) for row in self.existing}
-        self.new: list = []
-
-    def add(self, row):
-        self.new.append(row)
-        return row
-
-    def changed_fields(self, row) -> tuple[models.Field, ...]:
-        read = self.read[row.pk]
-        return tuple(f for f in self.fields if getattr(row, f.attname) != read[f.attname])
-
-    def _values(self, row) -> dict[str, Any]:
-        return {f.attname: getattr(row, f.attname) for f in self.fields}
-
-
-def _save_rows(tracked: _Tracked, counts: RowCounts) -> None:
-    """Insert the new rows and update the changed fields of the changed ones; count them."""
-    if tracked.new:
-        _insert_rows(tracked)
-    counts.created += len(tracked.new)
-    changed: defaultdict[tuple[models.Field, ...], list] = defaultdict(list)
-    for row in tracked.existing:
-        fields = tracked.changed_fields(row)
-        if fields:
-            changed[fields].append(row)
-        else:
-            counts.unchanged += 1
-    for fields, rows in changed.items():
-        _update_rows(tracked.model, rows, fields)
-        counts.updated += len(rows)
-
-
-# Rows travel as one JSON array, turned back into table rows by jsonb_populate_recordset: one
-# parameter instead of one per value, which Django's bulk_create and bulk_update would compile
-# and quote one by one (most of the time of a 556-video week), and an UPDATE that joins on the
-# id instead of bulk_update's CASE with one branch per row.
-_INSERT_ROWS = sql.SQL(
-    "INSERT INTO {table} ({columns}) "
-    "SELECT {columns} FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb) "
-    "RETURNING {pk}, {key}"
-)
-_UPDATE_ROWS = sql.SQL(
-    "UPDATE {table} AS stored SET {assignments} "
-    "FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb) AS given "
-    "WHERE stored.{pk} = given.{pk}"
-)
-
-
-def _insert_rows(tracked: _Tracked) -> None:
-    """Insert the new rows in one statement and give them their ids."""
-    query = _INSERT_ROWS.format(
-        table=sql.Identifier(tracked.model._meta.db_table),
-        pk=sql.Identifier(tracked.model._meta.pk.column),
-        columns=sql.SQL(", ").join(sql.Identifier(f.column) for f in tracked.inserted),
-        key=sql.SQL(", ").join(sql.Identifier(f.column) for f in tracked.key),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(query, [_rows_json(tracked.new, tracked.inserted)])
-        ids = {tuple(key): pk for pk, *key in cursor.fetchall()}
-    for row in tracked.new:
-        row.pk = ids[tuple(getattr(row, f.attname) for f in tracked.key)]
-
-
-def _update_rows(model: type[models.Model], rows: list, fields: Sequence[models.Field]) -> None:
-    """Write `fields` of `rows` (and no other column) in one statement."""
-    query = _UPDATE_ROWS.format(
-        table=sql.Identifier(model._meta.db_table),
-        pk=sql.Identifier(model._meta.pk.column),
-        assignments=sql.SQL(", ").join(
-            sql.SQL("{column} = given.{column}").format(column=sql.Identifier(f.column))
-            for f in fields
-        ),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(query, [_rows_json(rows, [model._meta.pk, *fields])])
-
-
-def _rows_json(rows: Iterable, fields: Sequence[models.Field]) -> str:
-    return json.dumps(
-        [{f.column: getattr(row, f.attname) for f in fields} for row in rows],
-        default=_json_scalar,
-    )
-
-
-def _json_scalar(value: Any) -> str:
-    """Return the text PostgreSQL reads a column value from (JSON has no such type)."""
-    if isinstance(value, Decimal | UUID):
-        return str(value)
-    if isinstance(value, date):  # datetimes too
-        return value.isoformat()
-    raise TypeError(f"no JSON form for {value!r}")
-
-
 def _set(row, **values: Any) -> None:
     for name, value in values.items():
         setattr(row, name, value)
@@ -538,7 +409,7 @@ def _save_deliveries(
     ordered = sorted(files, key=lambda file: (getattr(file, period), getattr(file, moment)))
     periods = {getattr(file, period) for file in ordered}
     rows = {getattr(row, period): row for row in model.objects.filter(**{f"{period}__in": periods})}
-    tracked = _Tracked(model, key=[period], fields=fields, rows=rows.values())
+    tracked = TrackedRows(model, key=[period], fields=fields, rows=rows.values())
     deliveries = []
     for file in ordered:
         row = rows.get(getattr(file, period))
@@ -552,7 +423,7 @@ def _save_deliveries(
         if current:
             _set(row, **values(file))
         deliveries.append(_Delivery(file, row, current))
-    _save_rows(tracked, counts)
+    tracked.save(counts)
     return deliveries
 
 
@@ -616,7 +487,7 @@ def _write_creators(week: _Week, user, summary: ImportSummary) -> None:
     wanted = Q(channel_id__in=channel_ids) | Q(creator_name__in=names)
     if week.rankings is not None:
         wanted |= Q(leaderboard_rank__isnull=False)  # whoever the new leaderboard drops
-    tracked = _Tracked(
+    tracked = TrackedRows(
         Creator, key=["creator_name"], fields=_CREATOR_FIELDS, rows=Creator.objects.filter(wanted)
     )
     creators = week.creators = _CreatorIndex(tracked.existing)
@@ -627,11 +498,15 @@ def _write_creators(week: _Week, user, summary: ImportSummary) -> None:
     _apply_bios(week, creators, summary)
     if week.rankings is not None:
         _apply_rankings(week, creators, tracked, summary)
-    _save_rows(tracked, summary.counts["creators"])
+    tracked.save(summary.counts["creators"])
 
 
 def _crawl_creator(
-    creators: _CreatorIndex, tracked: _Tracked, delivery: _Delivery, index: int, entry: CreatorEntry
+    creators: _CreatorIndex,
+    tracked: TrackedRows,
+    delivery: _Delivery,
+    index: int,
+    entry: CreatorEntry,
 ) -> Creator:
     """Return the creator a crawl lists at `index`, added or brought up to date."""
     crawl: CrawlFile = delivery.file
@@ -721,7 +596,7 @@ def _apply_bios(week: _Week, creators: _CreatorIndex, summary: ImportSummary) ->
 
 
 def _apply_rankings(
-    week: _Week, creators: _CreatorIndex, tracked: _Tracked, summary: ImportSummary
+    week: _Week, creators: _CreatorIndex, tracked: TrackedRows, summary: ImportSummary
 ) -> None:
     ranked: dict[int, int] = {}  # id() of the creator's row: index of its leaderboard entry
     for index, ranking in enumerate(week.rankings or []):
@@ -781,7 +656,7 @@ def _write_topics(week: _Week, user, summary: ImportSummary) -> None:
             last_week=Max("weeks__report__week_of"),
         )
     }
-    tracked_topics = _Tracked(
+    tracked_topics = TrackedRows(
         TrendingTopic, key=["topic_slug"], fields=_TOPIC_FIELDS, rows=topics.values()
     )
     score_before = {slug: row.engagement_score for slug, row in topics.items()}
@@ -791,7 +666,7 @@ def _write_topics(week: _Week, user, summary: ImportSummary) -> None:
         (slug_of[row.topic_id], row.report_id): row
         for row in TopicWeek.objects.filter(report__in=report_ids, topic__in=list(slug_of))
     }
-    tracked_weeks = _Tracked(
+    tracked_weeks = TrackedRows(
         TopicWeek, key=["topic", "report"], fields=_TOPIC_WEEK_FIELDS, rows=weeks.values()
     )
     seen = {slug: [row.weeks_seen, row.first_week, row.last_week] for slug, row in topics.items()}
@@ -829,10 +704,10 @@ def _write_topics(week: _Week, user, summary: ImportSummary) -> None:
         )
     for slug, (count, first, last) in seen.items():
         _set(topics[slug], mention_count=count, first_seen_week=first, last_seen_week=last)
-    _save_rows(tracked_topics, summary.counts["topics"])
+    tracked_topics.save(summary.counts["topics"])
     for slug, row in new_weeks:
         row.topic = topics[slug]
-    _save_rows(tracked_weeks, summary.counts["topic_weeks"])
+    tracked_weeks.save(summary.counts["topic_weeks"])
     week.topics = topics
     summary.new_topics.extend(tracked_topics.new)
     summary.topic_score_jumps.extend(
@@ -875,7 +750,7 @@ def _write_videos(week: _Week, user, summary: ImportSummary) -> None:
         .select_related("creator")
         .annotate(last_crawled_on=Max("weeks__crawl__collected_on"))
     }
-    tracked_videos = _Tracked(
+    tracked_videos = TrackedRows(
         TopVideo, key=["video_id"], fields=_VIDEO_FIELDS, rows=videos.values()
     )
     video_id_of = {row.pk: video_id for video_id, row in videos.items()}
@@ -884,7 +759,7 @@ def _write_videos(week: _Week, user, summary: ImportSummary) -> None:
         (video_id_of[row.video_id], row.crawl_id): row
         for row in VideoWeek.objects.filter(crawl__in=crawl_ids, video__in=list(video_id_of))
     }
-    tracked_weeks = _Tracked(
+    tracked_weeks = TrackedRows(
         VideoWeek, key=["video", "crawl"], fields=_VIDEO_WEEK_FIELDS, rows=weeks.values()
     )
     last_seen = {video_id: row.last_crawled_on for video_id, row in videos.items()}
@@ -942,14 +817,18 @@ def _write_videos(week: _Week, user, summary: ImportSummary) -> None:
     week.crawled_weeks = {video_id: day for video_id, day in last_seen.items() if day}
     for delivery, video in reported:
         _report_video(week, delivery, video, tracked_videos, summary)
-    _save_rows(tracked_videos, summary.counts["videos"])
+    tracked_videos.save(summary.counts["videos"])
     for video_id, row in new_weeks:
         row.video = videos[video_id]
-    _save_rows(tracked_weeks, summary.counts["video_weeks"])
+    tracked_weeks.save(summary.counts["video_weeks"])
 
 
 def _report_video(
-    week: _Week, delivery: _Delivery, video: ReportVideo, tracked: _Tracked, summary: ImportSummary
+    week: _Week,
+    delivery: _Delivery,
+    video: ReportVideo,
+    tracked: TrackedRows,
+    summary: ImportSummary,
 ) -> None:
     """Store a video the report lists, when no crawl has and its creator is known."""
     report: AnalysisReport = delivery.file
@@ -1018,7 +897,7 @@ def _write_grid_items(week: _Week, user, summary: ImportSummary) -> None:
         Q(content_type=ContentType.TRENDING_TOPIC, content_id__in=topic_ids)
         | Q(content_type=ContentType.TOP_VIDEO, content_id__in=video_ids)
     )
-    tracked = _Tracked(
+    tracked = TrackedRows(
         BentoGridItem,
         key=["content_type", "content_id"],
         fields=["base_score", "data"],
@@ -1050,7 +929,7 @@ def _write_grid_items(week: _Week, user, summary: ImportSummary) -> None:
                 created_by=user,
             )
         )
-    _save_rows(tracked, summary.counts["grid_items"])
+    tracked.save(summary.counts["grid_items"])
 
 
 _WRITE_STEPS: tuple[tuple[str, Callable[[_Week, Any, ImportSummary], None]], ...] = (
