@@ -51,8 +51,7 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -81,8 +80,6 @@ from trending.parsers.analyzed import parse_analysis_file
 from trending.parsers.creators import parse_channel_rankings, parse_creator_bios
 from trending.parsers.entries import (
     AnalysisReport,
-    ChannelRanking,
-    CreatorBio,
     CreatorEntry,
     ReportVideo,
     TopicEntry,
@@ -92,21 +89,15 @@ from trending.parsers.entries import YoutubeCrawl as CrawlFile
 from trending.parsers.scores import video_score_for_views
 from trending.parsers.validation import ImportFileError
 from trending.parsers.youtube import parse_youtube_file
+from trending.weekly_import.state import (
+    Delivery,
+    ImportSummary,
+    ImportWeek,
+    set_fields,
+)
 
 IMPORT_USERNAME = "weekly-import"
 GRID_VIDEOS_PER_CRAWL = 10
-
-# What the summary counts, in the order it is shown.
-IMPORT_KINDS = {
-    "reports": "weekly reports",
-    "crawls": "YouTube crawls",
-    "creators": "creators",
-    "topics": "topics",
-    "topic_weeks": "topic weeks",
-    "videos": "videos",
-    "video_weeks": "video weeks",
-    "grid_items": "grid items",
-}
 
 # Key of the transaction-level advisory lock that serialises imports: two runs at once would
 # both insert the same new topics, and the second would fail on the unique slug.
@@ -114,28 +105,6 @@ _IMPORT_LOCK = 0x7472_656E_6473  # "trends"
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called with what the import is doing, the steps done and the steps in all."""
-
-
-@dataclass
-class ImportSummary:
-    """What an import changed (or, for a dry run, would change).
-
-    `new_topics` and `topic_score_jumps` are the rows as saved; after a dry run they were
-    rolled back and raise no alert.
-    """
-
-    dry_run: bool
-    counts: dict[str, RowCounts] = field(
-        default_factory=lambda: {kind: RowCounts() for kind in IMPORT_KINDS}
-    )
-    new_topics: list[TrendingTopic] = field(default_factory=list)
-    topic_score_jumps: list[TrendingTopic] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        """Whether any row was (or would be) inserted or updated."""
-        return any(counts.created or counts.updated for counts in self.counts.values())
 
 
 @dataclass(frozen=True)
@@ -225,7 +194,7 @@ def weekly_import(
     leaderboard = steps.run(
         "reading the leaderboard", _optional_file, parse_channel_rankings, rankings
     )
-    week = _Week(
+    week = ImportWeek(
         reports,
         crawls,
         profiles or {},
@@ -289,43 +258,9 @@ def _import_user():
     return user
 
 
-@dataclass
-class _Week:
-    """Everything the files say, validated, and what the writing steps learn on the way."""
-
-    reports: list[AnalysisReport]
-    crawls: list[CrawlFile]
-    bios: dict[str, CreatorBio]
-    rankings: list[ChannelRanking] | None
-    bios_file: str
-    rankings_file: str
-    report_deliveries: list[_Delivery] = field(default_factory=list)
-    crawl_deliveries: list[_Delivery] = field(default_factory=list)
-    creators: _CreatorIndex | None = None
-    topics: dict[str, TrendingTopic] = field(default_factory=dict)
-    videos: dict[str, TopVideo] = field(default_factory=dict)
-    crawled_weeks: dict[str, date] = field(default_factory=dict)  # video id: its latest crawl
-    reported_weeks: dict[str, date] = field(default_factory=dict)  # video id: latest report
-    grid_videos: set[str] = field(default_factory=set)
-
-
-@dataclass(frozen=True)
-class _Delivery:
-    """One delivered file of a week, its week's row, and whether it is the week's newest."""
-
-    file: Any  # AnalysisReport or CrawlFile
-    row: Any  # WeeklyReport or YoutubeCrawl
-    current: bool
-
-
-def _write(week: _Week, user, summary: ImportSummary, steps: _Steps) -> None:
+def _write(week: ImportWeek, user, summary: ImportSummary, steps: _Steps) -> None:
     for description, write in _WRITE_STEPS:
         steps.run(description, write, week, user, summary)
-
-
-def _set(row, **values: Any) -> None:
-    for name, value in values.items():
-        setattr(row, name, value)
 
 
 # --- weeks: reports and crawls ----------------------------------------------------------------
@@ -347,7 +282,7 @@ _CRAWL_FIELDS = (
 )
 
 
-def _write_weeks(week: _Week, user, summary: ImportSummary) -> None:
+def _write_weeks(week: ImportWeek, user, summary: ImportSummary) -> None:
     week.report_deliveries = _save_deliveries(
         WeeklyReport,
         week.reports,
@@ -399,7 +334,7 @@ def _save_deliveries(
     fields: Sequence[str],
     values: Callable[[Any], dict[str, Any]],
     counts: RowCounts,
-) -> list[_Delivery]:
+) -> list[Delivery]:
     """Save the week rows of `files`; return the deliveries, oldest week and delivery first.
 
     `period` names the week's date and `moment` the delivery's time, on both the files and the
@@ -421,8 +356,8 @@ def _save_deliveries(
         else:
             current = getattr(file, moment) >= getattr(row, moment)
         if current:
-            _set(row, **values(file))
-        deliveries.append(_Delivery(file, row, current))
+            set_fields(row, **values(file))
+        deliveries.append(Delivery(file, row, current))
     tracked.save(counts)
     return deliveries
 
@@ -477,7 +412,7 @@ class _CreatorIndex:
         return {row.pk: row for row in self.by_name.values()}
 
 
-def _write_creators(week: _Week, user, summary: ImportSummary) -> None:
+def _write_creators(week: ImportWeek, user, summary: ImportSummary) -> None:
     described = [c for d in week.crawl_deliveries for c in d.file.creators]
     described += week.bios.values()
     described += week.rankings or []
@@ -504,7 +439,7 @@ def _write_creators(week: _Week, user, summary: ImportSummary) -> None:
 def _crawl_creator(
     creators: _CreatorIndex,
     tracked: TrackedRows,
-    delivery: _Delivery,
+    delivery: Delivery,
     index: int,
     entry: CreatorEntry,
 ) -> Creator:
@@ -568,7 +503,7 @@ def _name_taken(
     )
 
 
-def _apply_bios(week: _Week, creators: _CreatorIndex, summary: ImportSummary) -> None:
+def _apply_bios(week: ImportWeek, creators: _CreatorIndex, summary: ImportSummary) -> None:
     profiled: dict[int, str] = {}
     for name, bio in week.bios.items():
         row = creators.matching(bio.channel_id, name)
@@ -582,7 +517,7 @@ def _apply_bios(week: _Week, creators: _CreatorIndex, summary: ImportSummary) ->
                 f"describes the same creator as the profile {profiled[id(row)]!r}",
             )
         profiled[id(row)] = name
-        _set(row, bio=bio.bio, tagline=bio.tagline, specialty=bio.specialty)
+        set_fields(row, bio=bio.bio, tagline=bio.tagline, specialty=bio.specialty)
         row.full_data = {
             **row.full_data,
             "bio": {
@@ -596,7 +531,7 @@ def _apply_bios(week: _Week, creators: _CreatorIndex, summary: ImportSummary) ->
 
 
 def _apply_rankings(
-    week: _Week, creators: _CreatorIndex, tracked: TrackedRows, summary: ImportSummary
+    week: ImportWeek, creators: _CreatorIndex, tracked: TrackedRows, summary: ImportSummary
 ) -> None:
     ranked: dict[int, int] = {}  # id() of the creator's row: index of its leaderboard entry
     for index, ranking in enumerate(week.rankings or []):
@@ -645,7 +580,7 @@ _TOPIC_FIELDS = (
 _TOPIC_WEEK_FIELDS = ("rank", "engagement_score", "entry")
 
 
-def _write_topics(week: _Week, user, summary: ImportSummary) -> None:
+def _write_topics(week: ImportWeek, user, summary: ImportSummary) -> None:
     deliveries = week.report_deliveries
     slugs = {entry.slug for delivery in deliveries for entry in delivery.file.topics}
     topics = {
@@ -685,7 +620,7 @@ def _write_topics(week: _Week, user, summary: ImportSummary) -> None:
                 seen[entry.slug] = [count + 1, min(first or week_of, week_of), last]
             elif not delivery.current:
                 continue
-            _set(row, rank=entry.rank, engagement_score=entry.score, entry=entry.entry)
+            set_fields(row, rank=entry.rank, engagement_score=entry.score, entry=entry.entry)
             last = seen[entry.slug][2]
             if last is None or week_of >= last:
                 latest[entry.slug] = entry
@@ -693,7 +628,7 @@ def _write_topics(week: _Week, user, summary: ImportSummary) -> None:
     for slug, entry in latest.items():
         row = topics.get(slug) or tracked_topics.add(TrendingTopic(topic_slug=slug))
         topics[slug] = row
-        _set(
+        set_fields(
             row,
             topic_name=entry.name,
             description=entry.description,
@@ -703,7 +638,7 @@ def _write_topics(week: _Week, user, summary: ImportSummary) -> None:
             full_data=entry.entry,
         )
     for slug, (count, first, last) in seen.items():
-        _set(topics[slug], mention_count=count, first_seen_week=first, last_seen_week=last)
+        set_fields(topics[slug], mention_count=count, first_seen_week=first, last_seen_week=last)
     tracked_topics.save(summary.counts["topics"])
     for slug, row in new_weeks:
         row.topic = topics[slug]
@@ -738,7 +673,7 @@ _VIDEO_FIELDS = (
 _VIDEO_WEEK_FIELDS = ("rank", "views", "likes", "comments", "engagement_score", "entry")
 
 
-def _write_videos(week: _Week, user, summary: ImportSummary) -> None:
+def _write_videos(week: ImportWeek, user, summary: ImportSummary) -> None:
     deliveries = week.crawl_deliveries
     creators = week.creators
     reported = [(d, video) for d in week.report_deliveries for video in d.file.videos]
@@ -776,7 +711,7 @@ def _write_videos(week: _Week, user, summary: ImportSummary) -> None:
                 new_weeks.append((entry.video_id, row))
             elif not delivery.current:
                 continue
-            _set(
+            set_fields(
                 row,
                 rank=entry.rank,
                 views=entry.views,
@@ -796,7 +731,7 @@ def _write_videos(week: _Week, user, summary: ImportSummary) -> None:
     for video_id, (entry, creator) in latest.items():
         row = videos.get(video_id) or tracked_videos.add(TopVideo(video_id=video_id))
         videos[video_id] = row
-        _set(
+        set_fields(
             row,
             title=entry.title,
             creator=creator,
@@ -824,8 +759,8 @@ def _write_videos(week: _Week, user, summary: ImportSummary) -> None:
 
 
 def _report_video(
-    week: _Week,
-    delivery: _Delivery,
+    week: ImportWeek,
+    delivery: Delivery,
     video: ReportVideo,
     tracked: TrackedRows,
     summary: ImportSummary,
@@ -867,7 +802,7 @@ def _report_video(
 # --- grid items -------------------------------------------------------------------------------
 
 
-def _write_grid_items(week: _Week, user, summary: ImportSummary) -> None:
+def _write_grid_items(week: ImportWeek, user, summary: ImportSummary) -> None:
     wanted: dict[tuple[str, int], tuple[str, Decimal, dict]] = {}
     for slug, topic in week.topics.items():
         wanted[ContentType.TRENDING_TOPIC, topic.pk] = (
@@ -906,7 +841,7 @@ def _write_grid_items(week: _Week, user, summary: ImportSummary) -> None:
     )
     for item in tracked.existing:
         _, base_score, data = wanted[item.content_type, item.content_id]
-        _set(item, base_score=base_score, data={**item.data, **data})
+        set_fields(item, base_score=base_score, data={**item.data, **data})
     has_item = {(item.content_type, item.content_id) for item in tracked.existing}
     candidates = [
         (ContentType.TRENDING_TOPIC, week.topics[slug].pk) for slug in sorted(week.topics)
@@ -932,7 +867,7 @@ def _write_grid_items(week: _Week, user, summary: ImportSummary) -> None:
     tracked.save(summary.counts["grid_items"])
 
 
-_WRITE_STEPS: tuple[tuple[str, Callable[[_Week, Any, ImportSummary], None]], ...] = (
+_WRITE_STEPS: tuple[tuple[str, Callable[[ImportWeek, Any, ImportSummary], None]], ...] = (
     ("writing weekly reports and crawls", _write_weeks),
     ("writing creators", _write_creators),
     ("writing topics", _write_topics),

@@ -14,13 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from trending.parsers.validation import ImportFileError
-from trending.weekly_import.run import (
-    IMPORT_KINDS,
-    ImportSummary,
-    configured_import,
-    import_files,
-    weekly_import,
-)
+from trending.weekly_import.run import configured_import, import_files, weekly_import
+from trending.weekly_import.state import IMPORT_KINDS, ImportSummary
 
 USAGE_ERROR = 2
 INVALID_INPUT = 1
