@@ -11,12 +11,6 @@ them back, so its summary says exactly what a real run would change.
 
 Rules:
 
-- Weeks. A report is keyed by its `analysis_date` (`week_of`), a crawl by its `collection_date`
-  (`collected_on`). A week delivered again replaces the stored report's or crawl's fields and
-  the weekly rows of what it lists, unless the stored delivery was generated later (`timestamp`,
-  `collection_timestamp`): an older delivery is stale and only adds the weekly rows the week
-  lacks. On equal timestamps the later import wins (in one run, the later file on the command
-  line). Weekly rows are never deleted: a topic missing from a re-delivery keeps its row.
 - Topics are keyed by slug, videos by YouTube id. Their own row holds their latest state, the
   entry of their most recent week: an older week imported later does not overwrite it. A
   topic's `mention_count` is the number of weeks it appeared in, `first_seen_week` and
@@ -63,7 +57,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils.text import slugify
 
-from carnivore.bulk_upsert import RowCounts, TrackedRows
+from carnivore.bulk_upsert import TrackedRows
 from carnivore.db_context import admin_identity, run_as
 from grid.models import BentoGridItem, ContentType
 from trending.alerts import alerts_raise, is_score_jump
@@ -73,8 +67,6 @@ from trending.models import (
     TopVideo,
     TrendingTopic,
     VideoWeek,
-    WeeklyReport,
-    YoutubeCrawl,
 )
 from trending.parsers.analyzed import parse_analysis_file
 from trending.parsers.creators import parse_channel_rankings, parse_creator_bios
@@ -95,6 +87,7 @@ from trending.weekly_import.state import (
     ImportWeek,
     set_fields,
 )
+from trending.weekly_import.weeks import weeks_write
 
 IMPORT_USERNAME = "weekly-import"
 GRID_VIDEOS_PER_CRAWL = 10
@@ -261,105 +254,6 @@ def _import_user():
 def _write(week: ImportWeek, user, summary: ImportSummary, steps: _Steps) -> None:
     for description, write in _WRITE_STEPS:
         steps.run(description, write, week, user, summary)
-
-
-# --- weeks: reports and crawls ----------------------------------------------------------------
-
-_REPORT_FIELDS = (
-    "generated_at",
-    "weekly_summary",
-    "key_insights",
-    "qa_section",
-    "source_file",
-    "source_sha256",
-)
-_CRAWL_FIELDS = (
-    "collected_at",
-    "total_videos_found",
-    "search_queries",
-    "source_file",
-    "source_sha256",
-)
-
-
-def _write_weeks(week: ImportWeek, user, summary: ImportSummary) -> None:
-    week.report_deliveries = _save_deliveries(
-        WeeklyReport,
-        week.reports,
-        period="week_of",
-        moment="generated_at",
-        fields=_REPORT_FIELDS,
-        values=_report_values,
-        counts=summary.counts["reports"],
-    )
-    week.crawl_deliveries = _save_deliveries(
-        YoutubeCrawl,
-        week.crawls,
-        period="collected_on",
-        moment="collected_at",
-        fields=_CRAWL_FIELDS,
-        values=_crawl_values,
-        counts=summary.counts["crawls"],
-    )
-
-
-def _report_values(report: AnalysisReport) -> dict[str, Any]:
-    return {
-        "generated_at": report.generated_at,
-        "weekly_summary": report.weekly_summary,
-        "key_insights": report.key_insights,
-        "qa_section": report.qa_section,
-        # The name only: the same file imported from another folder is the same delivery.
-        "source_file": Path(report.file).name,
-        "source_sha256": report.sha256,
-    }
-
-
-def _crawl_values(crawl: CrawlFile) -> dict[str, Any]:
-    return {
-        "collected_at": crawl.collected_at,
-        "total_videos_found": crawl.total_videos_found,
-        "search_queries": list(crawl.search_queries),
-        "source_file": Path(crawl.file).name,
-        "source_sha256": crawl.sha256,
-    }
-
-
-def _save_deliveries(
-    model: type[WeeklyReport] | type[YoutubeCrawl],
-    files: Sequence[AnalysisReport] | Sequence[CrawlFile],
-    *,
-    period: str,
-    moment: str,
-    fields: Sequence[str],
-    values: Callable[[Any], dict[str, Any]],
-    counts: RowCounts,
-) -> list[Delivery]:
-    """Save the week rows of `files`; return the deliveries, oldest week and delivery first.
-
-    `period` names the week's date and `moment` the delivery's time, on both the files and the
-    model; `values` gives the `fields` a delivery sets. A delivery is current when no later one
-    of its week is stored or comes before it.
-    """
-    ordered = sorted(files, key=lambda file: (getattr(file, period), getattr(file, moment)))
-    periods = {getattr(file, period) for file in ordered}
-    rows = {getattr(row, period): row for row in model.objects.filter(**{f"{period}__in": periods})}
-    tracked = TrackedRows(model, key=[period], fields=fields, rows=rows.values())
-    deliveries = []
-    for file in ordered:
-        row = rows.get(getattr(file, period))
-        if row is None:
-            row = rows[getattr(file, period)] = tracked.add(
-                model(**{period: getattr(file, period)})
-            )
-            current = True
-        else:
-            current = getattr(file, moment) >= getattr(row, moment)
-        if current:
-            set_fields(row, **values(file))
-        deliveries.append(Delivery(file, row, current))
-    tracked.save(counts)
-    return deliveries
 
 
 # --- creators ---------------------------------------------------------------------------------
@@ -868,7 +762,7 @@ def _write_grid_items(week: ImportWeek, user, summary: ImportSummary) -> None:
 
 
 _WRITE_STEPS: tuple[tuple[str, Callable[[ImportWeek, Any, ImportSummary], None]], ...] = (
-    ("writing weekly reports and crawls", _write_weeks),
+    ("writing weekly reports and crawls", weeks_write),
     ("writing creators", _write_creators),
     ("writing topics", _write_topics),
     ("writing videos", _write_videos),
