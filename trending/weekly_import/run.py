@@ -15,18 +15,6 @@ Rules:
   entry of their most recent week: an older week imported later does not overwrite it. A
   topic's `mention_count` is the number of weeks it appeared in, `first_seen_week` and
   `last_seen_week` the first and last of them.
-- Creators come from the crawls, keyed by channel id (by name when a crawl gives none). The most
-  recent crawl's name for a channel wins (channels get renamed); a crawl giving a channel a name
-  that another channel holds is an error. `full_data.crawl` records the latest crawl seen,
-  `full_data.names` every name the crawls gave the channel.
-- `creator_bios.json` enriches the creator with the profile's channel id, else its name, else
-  a name a crawl once gave the channel (profiles lag behind renames): bio, tagline, specialty,
-  and the whole profile in `full_data.bio` (its channel id included: where it differs from the
-  crawl's, the crawl's stays). A profile matching no creator is skipped and reported: creators
-  enter only through a crawl, which knows their channel. Two profiles matching one creator are
-  an error.
-- `channel_rankings.json` is the whole leaderboard: matched creators get `leaderboard_rank` (and
-  `full_data.ranking`), creators no longer on it lose theirs; unmatched entries are reported.
 - The blueprint's `analysis.top_videos`: a video no crawl has listed is stored when its creator
   is known by name, from what the report gives (title, views, comment sentiment, full_data; base
   score against the report's most viewed video), without a weekly row since there is no crawl;
@@ -61,32 +49,14 @@ from carnivore.bulk_upsert import TrackedRows
 from carnivore.db_context import admin_identity, run_as
 from grid.models import BentoGridItem, ContentType
 from trending.alerts import alerts_raise, is_score_jump
-from trending.models import (
-    Creator,
-    TopicWeek,
-    TopVideo,
-    TrendingTopic,
-    VideoWeek,
-)
+from trending.models import Creator, TopicWeek, TopVideo, TrendingTopic, VideoWeek
 from trending.parsers.analyzed import parse_analysis_file
 from trending.parsers.creators import parse_channel_rankings, parse_creator_bios
-from trending.parsers.entries import (
-    AnalysisReport,
-    CreatorEntry,
-    ReportVideo,
-    TopicEntry,
-    VideoEntry,
-)
-from trending.parsers.entries import YoutubeCrawl as CrawlFile
+from trending.parsers.entries import AnalysisReport, ReportVideo, TopicEntry, VideoEntry
 from trending.parsers.scores import video_score_for_views
-from trending.parsers.validation import ImportFileError
 from trending.parsers.youtube import parse_youtube_file
-from trending.weekly_import.state import (
-    Delivery,
-    ImportSummary,
-    ImportWeek,
-    set_fields,
-)
+from trending.weekly_import.creators import creators_write
+from trending.weekly_import.state import Delivery, ImportSummary, ImportWeek, set_fields
 from trending.weekly_import.weeks import weeks_write
 
 IMPORT_USERNAME = "weekly-import"
@@ -254,208 +224,6 @@ def _import_user():
 def _write(week: ImportWeek, user, summary: ImportSummary, steps: _Steps) -> None:
     for description, write in _WRITE_STEPS:
         steps.run(description, write, week, user, summary)
-
-
-# --- creators ---------------------------------------------------------------------------------
-
-_CREATOR_FIELDS = (
-    "creator_name",
-    "channel_id",
-    "bio",
-    "tagline",
-    "specialty",
-    "leaderboard_rank",
-    "full_data",
-)
-
-
-class _CreatorIndex:
-    """Creators by channel id, by name and former name, kept current as the import goes."""
-
-    def __init__(self, rows: Iterable[Creator]) -> None:
-        self.by_channel: dict[str, Creator] = {}
-        self.by_name: dict[str, Creator] = {}
-        self.by_crawl_name: dict[str, Creator] = {}
-        for row in rows:
-            self.index(row)
-        # (position of the crawl among the deliveries, creator name in it): the creator's row
-        self.of_crawl_creator: dict[tuple[int, str], Creator] = {}
-
-    def index(self, row: Creator) -> None:
-        if row.channel_id:
-            self.by_channel[row.channel_id] = row
-        self.by_name[row.creator_name] = row
-        for name in row.full_data.get("names", []):
-            self.by_crawl_name.setdefault(name, row)
-
-    def rename(self, row: Creator, name: str) -> None:
-        del self.by_name[row.creator_name]
-        row.creator_name = name
-        self.by_name[name] = row
-
-    def matching(self, channel_id: str | None, name: str) -> Creator | None:
-        """The creator a profile or leaderboard entry describes: by channel id, else by name,
-        else by a name a crawl once gave the channel."""
-        return (
-            (channel_id and self.by_channel.get(channel_id))
-            or self.by_name.get(name)
-            or self.by_crawl_name.get(name)
-        )
-
-    def by_id(self) -> dict[int, Creator]:
-        return {row.pk: row for row in self.by_name.values()}
-
-
-def _write_creators(week: ImportWeek, user, summary: ImportSummary) -> None:
-    described = [c for d in week.crawl_deliveries for c in d.file.creators]
-    described += week.bios.values()
-    described += week.rankings or []
-    channel_ids = {entry.channel_id for entry in described if entry.channel_id}
-    names = {entry.name for entry in described}
-    names |= {video.creator_name for d in week.report_deliveries for video in d.file.videos}
-    wanted = Q(channel_id__in=channel_ids) | Q(creator_name__in=names)
-    if week.rankings is not None:
-        wanted |= Q(leaderboard_rank__isnull=False)  # whoever the new leaderboard drops
-    tracked = TrackedRows(
-        Creator, key=["creator_name"], fields=_CREATOR_FIELDS, rows=Creator.objects.filter(wanted)
-    )
-    creators = week.creators = _CreatorIndex(tracked.existing)
-    for position, delivery in enumerate(week.crawl_deliveries):
-        for index, entry in enumerate(delivery.file.creators):
-            row = _crawl_creator(creators, tracked, delivery, index, entry)
-            creators.of_crawl_creator[position, entry.name] = row
-    _apply_bios(week, creators, summary)
-    if week.rankings is not None:
-        _apply_rankings(week, creators, tracked, summary)
-    tracked.save(summary.counts["creators"])
-
-
-def _crawl_creator(
-    creators: _CreatorIndex,
-    tracked: TrackedRows,
-    delivery: Delivery,
-    index: int,
-    entry: CreatorEntry,
-) -> Creator:
-    """Return the creator a crawl lists at `index`, added or brought up to date."""
-    crawl: CrawlFile = delivery.file
-    where = f"$.top_creators[{index}].channel_name"
-    row = creators.by_channel.get(entry.channel_id) if entry.channel_id else None
-    if row is None:
-        named = creators.by_name.get(entry.name)
-        if named is not None and (entry.channel_id is None or named.channel_id is None):
-            row = named  # the same creator, now (or still) known without its channel id
-            row.channel_id = row.channel_id or entry.channel_id
-            creators.index(row)
-        elif named is not None:
-            raise _name_taken(crawl, where, entry, named)
-        else:
-            row = tracked.add(
-                Creator(
-                    channel_id=entry.channel_id,
-                    creator_name=entry.name,
-                    bio="",
-                    tagline="",
-                    specialty="",
-                    leaderboard_rank=None,
-                    full_data={},
-                )
-            )
-            creators.index(row)
-    names = row.full_data.get("names", [])
-    if entry.name not in names:
-        row.full_data = {**row.full_data, "names": sorted([*names, entry.name])}
-        creators.by_crawl_name.setdefault(entry.name, row)
-    seen = row.full_data.get("crawl", {}).get("collected_on", "")
-    collected_on = crawl.collected_on.isoformat()
-    if collected_on > seen or (collected_on == seen and delivery.current):
-        if row.creator_name != entry.name:
-            holder = creators.by_name.get(entry.name)
-            if holder is not None:
-                raise _name_taken(crawl, where, entry, holder)
-            creators.rename(row, entry.name)
-        row.full_data = {
-            **row.full_data,
-            "crawl": {
-                "collected_on": collected_on,
-                "channel_name": entry.name,
-                "total_views_week": entry.total_views_week,
-                "video_count": entry.video_count,
-            },
-        }
-    return row
-
-
-def _name_taken(
-    crawl: CrawlFile, where: str, entry: CreatorEntry, holder: Creator
-) -> ImportFileError:
-    return ImportFileError(
-        crawl.file,
-        where,
-        f"channel {entry.channel_id!r} is named {entry.name!r}, "
-        f"the name of another creator (channel {holder.channel_id!r})",
-    )
-
-
-def _apply_bios(week: ImportWeek, creators: _CreatorIndex, summary: ImportSummary) -> None:
-    profiled: dict[int, str] = {}
-    for name, bio in week.bios.items():
-        row = creators.matching(bio.channel_id, name)
-        if row is None:
-            summary.skipped.append(f"creator profile {name!r}: no creator with its channel or name")
-            continue
-        if id(row) in profiled:
-            raise ImportFileError(
-                week.bios_file,
-                f"$.bios[{name!r}]",
-                f"describes the same creator as the profile {profiled[id(row)]!r}",
-            )
-        profiled[id(row)] = name
-        set_fields(row, bio=bio.bio, tagline=bio.tagline, specialty=bio.specialty)
-        row.full_data = {
-            **row.full_data,
-            "bio": {
-                "name": name,
-                "tagline": bio.tagline,
-                "bio": bio.bio,
-                "specialty": bio.specialty,
-                "channel_id": bio.channel_id,
-            },
-        }
-
-
-def _apply_rankings(
-    week: ImportWeek, creators: _CreatorIndex, tracked: TrackedRows, summary: ImportSummary
-) -> None:
-    ranked: dict[int, int] = {}  # id() of the creator's row: index of its leaderboard entry
-    for index, ranking in enumerate(week.rankings or []):
-        row = creators.matching(ranking.channel_id, ranking.name)
-        if row is None:
-            summary.skipped.append(
-                f"leaderboard entry {ranking.name!r}: no creator with its channel or name"
-            )
-            continue
-        if id(row) in ranked:
-            raise ImportFileError(
-                week.rankings_file,
-                f"$.leaderboard[{index}]",
-                f"ranks the same creator as $.leaderboard[{ranked[id(row)]}]",
-            )
-        ranked[id(row)] = index
-        row.leaderboard_rank = ranking.rank
-        row.full_data = {
-            **row.full_data,
-            "ranking": {
-                "name": ranking.name,
-                "rank": ranking.rank,
-                "appearances": ranking.appearances,
-                "channel_id": ranking.channel_id,
-            },
-        }
-    for row in tracked.existing:
-        if id(row) not in ranked and row.leaderboard_rank is not None:
-            row.leaderboard_rank = None
-            row.full_data = {key: value for key, value in row.full_data.items() if key != "ranking"}
 
 
 # --- topics -----------------------------------------------------------------------------------
@@ -763,7 +531,7 @@ def _write_grid_items(week: ImportWeek, user, summary: ImportSummary) -> None:
 
 _WRITE_STEPS: tuple[tuple[str, Callable[[ImportWeek, Any, ImportSummary], None]], ...] = (
     ("writing weekly reports and crawls", weeks_write),
-    ("writing creators", _write_creators),
+    ("writing creators", creators_write),
     ("writing topics", _write_topics),
     ("writing videos", _write_videos),
     ("writing grid items", _write_grid_items),

@@ -17,7 +17,7 @@ from trending.parsers.entries import AnalysisReport, ChannelRanking, CreatorBio
 from trending.parsers.entries import YoutubeCrawl as CrawlFile
 
 if TYPE_CHECKING:
-    from trending.weekly_import.run import _CreatorIndex
+    from trending.weekly_import.creators import CreatorIndex
 
 # What the summary counts, in the order it is shown.
 IMPORT_KINDS = {
@@ -66,7 +66,7 @@ class ImportWeek:
     rankings_file: str
     report_deliveries: list[Delivery] = field(default_factory=list)
     crawl_deliveries: list[Delivery] = field(default_factory=list)
-    creators: _CreatorIndex | None = None
+    creators: CreatorIndex | None = None
     topics: dict[str, TrendingTopic] = field(default_factory=dict)
     videos: dict[str, TopVideo] = field(default_factory=dict)
     crawled_weeks: dict[str, date] = field(default_factory=dict)  # video id: its latest crawl
