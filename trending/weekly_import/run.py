@@ -11,10 +11,6 @@ them back, so its summary says exactly what a real run would change.
 
 Rules:
 
-- Topics are keyed by slug, videos by YouTube id. Their own row holds their latest state, the
-  entry of their most recent week: an older week imported later does not overwrite it. A
-  topic's `mention_count` is the number of weeks it appeared in, `first_seen_week` and
-  `last_seen_week` the first and last of them.
 - The blueprint's `analysis.top_videos`: a video no crawl has listed is stored when its creator
   is known by name, from what the report gives (title, views, comment sentiment, full_data; base
   score against the report's most viewed video), without a weekly row since there is no crawl;
@@ -42,21 +38,22 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Max, Q
 from django.utils.text import slugify
 
 from carnivore.bulk_upsert import TrackedRows
 from carnivore.db_context import admin_identity, run_as
 from grid.models import BentoGridItem, ContentType
-from trending.alerts import alerts_raise, is_score_jump
-from trending.models import Creator, TopicWeek, TopVideo, TrendingTopic, VideoWeek
+from trending.alerts import alerts_raise
+from trending.models import Creator, TopVideo, VideoWeek
 from trending.parsers.analyzed import parse_analysis_file
 from trending.parsers.creators import parse_channel_rankings, parse_creator_bios
-from trending.parsers.entries import AnalysisReport, ReportVideo, TopicEntry, VideoEntry
+from trending.parsers.entries import AnalysisReport, ReportVideo, VideoEntry
 from trending.parsers.scores import video_score_for_views
 from trending.parsers.youtube import parse_youtube_file
 from trending.weekly_import.creators import creators_write
 from trending.weekly_import.state import Delivery, ImportSummary, ImportWeek, set_fields
+from trending.weekly_import.topics import topics_write
 from trending.weekly_import.weeks import weeks_write
 
 IMPORT_USERNAME = "weekly-import"
@@ -224,94 +221,6 @@ def _import_user():
 def _write(week: ImportWeek, user, summary: ImportSummary, steps: _Steps) -> None:
     for description, write in _WRITE_STEPS:
         steps.run(description, write, week, user, summary)
-
-
-# --- topics -----------------------------------------------------------------------------------
-
-_TOPIC_FIELDS = (
-    "topic_name",
-    "description",
-    "engagement_score",
-    "creators_array",
-    "tags",
-    "full_data",
-    "mention_count",
-    "first_seen_week",
-    "last_seen_week",
-)
-_TOPIC_WEEK_FIELDS = ("rank", "engagement_score", "entry")
-
-
-def _write_topics(week: ImportWeek, user, summary: ImportSummary) -> None:
-    deliveries = week.report_deliveries
-    slugs = {entry.slug for delivery in deliveries for entry in delivery.file.topics}
-    topics = {
-        row.topic_slug: row
-        for row in TrendingTopic.objects.filter(topic_slug__in=slugs).annotate(
-            weeks_seen=Count("weeks"),
-            first_week=Min("weeks__report__week_of"),
-            last_week=Max("weeks__report__week_of"),
-        )
-    }
-    tracked_topics = TrackedRows(
-        TrendingTopic, key=["topic_slug"], fields=_TOPIC_FIELDS, rows=topics.values()
-    )
-    score_before = {slug: row.engagement_score for slug, row in topics.items()}
-    slug_of = {row.pk: slug for slug, row in topics.items()}
-    report_ids = [delivery.row.pk for delivery in deliveries]
-    weeks = {
-        (slug_of[row.topic_id], row.report_id): row
-        for row in TopicWeek.objects.filter(report__in=report_ids, topic__in=list(slug_of))
-    }
-    tracked_weeks = TrackedRows(
-        TopicWeek, key=["topic", "report"], fields=_TOPIC_WEEK_FIELDS, rows=weeks.values()
-    )
-    seen = {slug: [row.weeks_seen, row.first_week, row.last_week] for slug, row in topics.items()}
-    latest: dict[str, TopicEntry] = {}
-    new_weeks: list[tuple[str, TopicWeek]] = []
-    for delivery in deliveries:
-        week_of = delivery.file.week_of
-        for entry in delivery.file.topics:
-            row = weeks.get((entry.slug, delivery.row.pk))
-            if row is None:
-                row = weeks[entry.slug, delivery.row.pk] = tracked_weeks.add(
-                    TopicWeek(report=delivery.row)
-                )
-                new_weeks.append((entry.slug, row))
-                count, first, last = seen.get(entry.slug, (0, None, None))
-                seen[entry.slug] = [count + 1, min(first or week_of, week_of), last]
-            elif not delivery.current:
-                continue
-            set_fields(row, rank=entry.rank, engagement_score=entry.score, entry=entry.entry)
-            last = seen[entry.slug][2]
-            if last is None or week_of >= last:
-                latest[entry.slug] = entry
-                seen[entry.slug][2] = week_of
-    for slug, entry in latest.items():
-        row = topics.get(slug) or tracked_topics.add(TrendingTopic(topic_slug=slug))
-        topics[slug] = row
-        set_fields(
-            row,
-            topic_name=entry.name,
-            description=entry.description,
-            engagement_score=entry.score,
-            creators_array=list(entry.mentioned_by),
-            tags=list(entry.tags),
-            full_data=entry.entry,
-        )
-    for slug, (count, first, last) in seen.items():
-        set_fields(topics[slug], mention_count=count, first_seen_week=first, last_seen_week=last)
-    tracked_topics.save(summary.counts["topics"])
-    for slug, row in new_weeks:
-        row.topic = topics[slug]
-    tracked_weeks.save(summary.counts["topic_weeks"])
-    week.topics = topics
-    summary.new_topics.extend(tracked_topics.new)
-    summary.topic_score_jumps.extend(
-        row
-        for slug, row in topics.items()
-        if slug in score_before and is_score_jump(score_before[slug], row.engagement_score)
-    )
 
 
 # --- videos -----------------------------------------------------------------------------------
@@ -532,7 +441,7 @@ def _write_grid_items(week: ImportWeek, user, summary: ImportSummary) -> None:
 _WRITE_STEPS: tuple[tuple[str, Callable[[ImportWeek, Any, ImportSummary], None]], ...] = (
     ("writing weekly reports and crawls", weeks_write),
     ("writing creators", creators_write),
-    ("writing topics", _write_topics),
+    ("writing topics", topics_write),
     ("writing videos", _write_videos),
     ("writing grid items", _write_grid_items),
 )
