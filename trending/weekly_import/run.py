@@ -11,12 +11,6 @@ them back, so its summary says exactly what a real run would change.
 
 Rules:
 
-- Grid items: every topic of an imported report, the 10 best-ranked videos of each imported
-  crawl and the stored videos of a report's `top_videos` get one if they have none: title, base
-  score (the topic's or video's score), `data` (tags as slugs, `week_of`, and for videos
-  `video_id`, `thumbnail_url`, `creator`, `views`), active, created by the import user. The
-  existing items of imported topics and videos follow their base score and the import's keys
-  of `data`; title, position, pin and active flag are the editors'.
 - Trending: `new_topics` are the topics this import created, `topic_score_jumps` the topics
   whose score rose by more than 20% over its value before the import (from a non-zero score).
   Each raises a trending alert, queued in the import's transaction (`trending.alerts`).
@@ -26,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -34,18 +27,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import Q
-from django.utils.text import slugify
 
-from carnivore.bulk_upsert import TrackedRows
 from carnivore.db_context import admin_identity, run_as
-from grid.models import BentoGridItem, ContentType
 from trending.alerts import alerts_raise
 from trending.parsers.analyzed import parse_analysis_file
 from trending.parsers.creators import parse_channel_rankings, parse_creator_bios
 from trending.parsers.youtube import parse_youtube_file
 from trending.weekly_import.creators import creators_write
-from trending.weekly_import.state import ImportSummary, ImportWeek, set_fields
+from trending.weekly_import.grid_items import grid_items_write
+from trending.weekly_import.state import ImportSummary, ImportWeek
 from trending.weekly_import.topics import topics_write
 from trending.weekly_import.videos import videos_write
 from trending.weekly_import.weeks import weeks_write
@@ -216,78 +206,10 @@ def _write(week: ImportWeek, user, summary: ImportSummary, steps: _Steps) -> Non
         steps.run(description, write, week, user, summary)
 
 
-# --- grid items -------------------------------------------------------------------------------
-
-
-def _write_grid_items(week: ImportWeek, user, summary: ImportSummary) -> None:
-    wanted: dict[tuple[str, int], tuple[str, Decimal, dict]] = {}
-    for slug, topic in week.topics.items():
-        wanted[ContentType.TRENDING_TOPIC, topic.pk] = (
-            topic.topic_name,
-            topic.engagement_score,
-            {"tags": topic.tags, "week_of": topic.last_seen_week.isoformat(), "slug": slug},
-        )
-    creators = week.creators.by_id()
-    for video_id, video in week.videos.items():
-        creator = creators.get(video.creator_id) or video.creator
-        week_of = week.crawled_weeks.get(video_id) or week.reported_weeks.get(video_id)
-        wanted[ContentType.TOP_VIDEO, video.pk] = (
-            video.title,
-            video.engagement_score,
-            {
-                "tags": list(dict.fromkeys(filter(None, map(slugify, video.tags)))),
-                "week_of": week_of.isoformat() if week_of else None,
-                "video_id": video_id,
-                "thumbnail_url": video.thumbnail_url,
-                "creator": creator.creator_name,
-                "views": video.views,
-            },
-        )
-    topic_ids = [topic.pk for topic in week.topics.values()]
-    video_ids = [video.pk for video in week.videos.values()]
-    items = BentoGridItem.objects.filter(
-        Q(content_type=ContentType.TRENDING_TOPIC, content_id__in=topic_ids)
-        | Q(content_type=ContentType.TOP_VIDEO, content_id__in=video_ids)
-    )
-    tracked = TrackedRows(
-        BentoGridItem,
-        key=["content_type", "content_id"],
-        fields=["base_score", "data"],
-        rows=items,
-        created_with=["content_title", "created_by"],
-    )
-    for item in tracked.existing:
-        _, base_score, data = wanted[item.content_type, item.content_id]
-        set_fields(item, base_score=base_score, data={**item.data, **data})
-    has_item = {(item.content_type, item.content_id) for item in tracked.existing}
-    candidates = [
-        (ContentType.TRENDING_TOPIC, week.topics[slug].pk) for slug in sorted(week.topics)
-    ]
-    candidates += [
-        (ContentType.TOP_VIDEO, week.videos[video_id].pk) for video_id in sorted(week.grid_videos)
-    ]
-    for content in candidates:
-        if content in has_item:
-            continue
-        has_item.add(content)
-        title, base_score, data = wanted[content]
-        tracked.add(
-            BentoGridItem(
-                content_type=content[0],
-                content_id=content[1],
-                content_title=title,
-                base_score=base_score,
-                data=data,
-                created_by=user,
-            )
-        )
-    tracked.save(summary.counts["grid_items"])
-
-
 _WRITE_STEPS: tuple[tuple[str, Callable[[ImportWeek, Any, ImportSummary], None]], ...] = (
     ("writing weekly reports and crawls", weeks_write),
     ("writing creators", creators_write),
     ("writing topics", topics_write),
     ("writing videos", videos_write),
-    ("writing grid items", _write_grid_items),
+    ("writing grid items", grid_items_write),
 )
