@@ -1,19 +1,16 @@
-"""The weekly import: a week's analysis files into creators, topics, videos, their weekly history
-and the homepage grid, all or nothing, changing only what changed.
+"""The run of the weekly import: read and validate every file, write in one transaction, sum up.
 
 `weekly_import` parses and validates every file first (`trending.parsers`: a bad file raises
 `ImportFileError` before anything is written), then writes in one transaction under the admin
 identity of the `weekly-import` user, so that row-level security applies and the audit log names
-who imported. Existing rows are read once per kind, new rows inserted in bulk and changed rows
-updated in bulk with only their changed fields: importing the same files again writes nothing,
-so it leaves no audit rows and no new `modified_at`. A dry run makes the same writes and rolls
-them back, so its summary says exactly what a real run would change.
-
-Rules:
-
-- Trending: `new_topics` are the topics this import created, `topic_score_jumps` the topics
-  whose score rose by more than 20% over its value before the import (from a non-zero score).
-  Each raises a trending alert, queued in the import's transaction (`trending.alerts`).
+who imported. The writing steps run in order, each leaving in `ImportWeek` what the next ones
+need: weeks, creators, topics, videos, grid items (one module each, with its rules). Existing
+rows are read once per kind, new rows inserted in bulk and changed rows updated in bulk with
+only their changed fields (`carnivore.bulk_upsert`): importing the same files again writes
+nothing, so it leaves no audit rows and no new `modified_at`. A dry run makes the same writes
+and rolls them back, so its summary says exactly what a real run would change. The topics the
+import created and those whose score jumped (`topics`) each raise a trending alert, queued in
+the import's transaction (`trending.alerts`).
 """
 
 from __future__ import annotations
@@ -76,7 +73,7 @@ def sample_week_import(**options) -> ImportSummary:
 
 
 def configured_import() -> ConfiguredImport:
-    """The files of ANALYZED_CONTENT_PATH, YOUTUBE_DATA_PATH, CREATOR_BIOS_PATH and
+    """Return the files of ANALYZED_CONTENT_PATH, YOUTUBE_DATA_PATH, CREATOR_BIOS_PATH and
     CHANNEL_RANKINGS_PATH (each may be unset)."""
     return ConfiguredImport(
         analyzed=[settings.ANALYZED_CONTENT_PATH] if settings.ANALYZED_CONTENT_PATH else [],
