@@ -24,7 +24,8 @@ from pathlib import Path
 import psycopg
 from harness import PROJECT_DIR, fresh_database, machine_line
 
-from trending.services import IMPORT_KINDS, weekly_import
+from trending.weekly_import.run import weekly_import
+from trending.weekly_import.state import IMPORT_KINDS
 
 TARGET_SECONDS = 2.0
 WEEK = "2026-07-12_006938b1.json"

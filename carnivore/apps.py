@@ -17,7 +17,7 @@ class CarnivoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         import carnivore.schema  # noqa: F401 - registers the OpenAPI authentication schemes
-        from carnivore.db_context import update_last_login
+        from carnivore.authentication import update_last_login
         from carnivore.staff_groups import staff_permissions_grant_after_migrate
 
         # Django's receiver writes last_login under the request's role, which may not touch

@@ -3,47 +3,31 @@
 Every API and admin request runs in one transaction that first does the equivalent of
 `SET LOCAL ROLE anon|authenticated` and sets `request.jwt.claims` transaction-locally
 (`set_config(..., true)`), so PostgreSQL's row-level security decides what the request may see
-and change, exactly as it would for a Supabase client with the same JWT. Jobs and commands name
-their identity explicitly with `run_as(SERVICE)` or `run_as(admin_identity(...))`. Nothing is
+and change, exactly as it would for a Supabase client with the same JWT (`run_request_as`, which
+RequestIdentityMiddleware wraps around each request). Jobs and commands name their identity
+explicitly with `run_as(SERVICE)` or `run_as(admin_identity(...))`. Nothing is
 set for the session, so a connection shared through PgBouncer in transaction mode never carries
 one request's identity into another.
 
 Django's own tables (users, groups, permissions, tokens) are not granted to the API roles, so
-authentication happens before the switch, as the connecting role; `connecting_role()` steps
-back out for the few framework reads that happen inside a request (login, permissions).
+authentication (`carnivore.authentication`) happens before the switch, as the connecting role;
+`connecting_role()` steps back out for the few framework reads that happen inside a request
+(login, permissions).
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-import jwt
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Group
-from django.db import (
-    DEFAULT_DB_ALIAS,
-    InterfaceError,
-    OperationalError,
-    connections,
-    transaction,
-)
-from django.http import JsonResponse
-from psycopg import sql
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from psycopg.pq import TransactionStatus
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.models import Token
 
 from carnivore.staff_groups import AUDITORS_GROUP, EDITORS_GROUP
-
-logger = logging.getLogger(__name__)
 
 ANON = "anon"
 AUTHENTICATED = "authenticated"
@@ -141,36 +125,9 @@ def run_as(identity: Identity, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[Non
 
 _request_identity: ContextVar[Identity | None] = ContextVar("request_identity", default=None)
 _stepped_out: ContextVar[bool] = ContextVar("stepped_out", default=False)
-_read_alias: ContextVar[str] = ContextVar("read_alias", default=DEFAULT_DB_ALIAS)
-REPLICA_DB_ALIAS = "replica"
 # The apps whose tables hold the application's data, behind row-level security; every other
 # app's tables are Django's own, which only the connecting role may read.
 APPLICATION_APPS = ("audit", "trending", "grid", "engagement")
-
-
-def read_alias() -> str:
-    """The database a read may use: the replica during a GET or HEAD request when one is
-    configured (DATABASE_REPLICA_URL), the primary otherwise."""
-    return _read_alias.get()
-
-
-class ReadReplicaRouter:
-    """Database router: model reads of safe requests go to the replica, everything else to the
-    primary. Both run under the request's identity (RequestIdentityMiddleware)."""
-
-    def db_for_read(self, model, **hints) -> str:
-        if model._meta.app_label in APPLICATION_APPS:
-            return read_alias()
-        return DEFAULT_DB_ALIAS  # Django's own tables: read as the connecting role (primary)
-
-    def db_for_write(self, model, **hints) -> str:
-        return DEFAULT_DB_ALIAS
-
-    def allow_relation(self, obj1, obj2, **hints) -> bool:
-        return True
-
-    def allow_migrate(self, db, app_label, model_name=None, **hints) -> bool:
-        return db == DEFAULT_DB_ALIAS
 
 
 class _IdentityBeforeFirstQuery:
@@ -195,167 +152,30 @@ class _IdentityBeforeFirstQuery:
         return execute(sql, params, many, context)
 
 
-# What a request gets when PostgreSQL cannot be reached, is restarting, or dropped the
-# connection mid-request (psycopg's OperationalError; Django's InterfaceError for a connection
-# it already knows to be closed). Nothing was committed unless the COMMIT itself was cut off,
-# which is why clients resend with the same `event_uuid`: a retry is then stored once.
-DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
-DATABASE_UNAVAILABLE_DETAIL = "The database is unavailable or busy; try again."
-DATABASE_UNAVAILABLE_RETRY_SECONDS = 1
-# psycopg files some errors a retry cannot get past under OperationalError too (a program
-# limit such as the stack depth, 54xxx): those stay errors (500), not "try again". Retried:
-# connection trouble (08), insufficient resources (53), shutdown, restart or cancel (57),
-# system errors (58), and serialization failures, deadlocks and lock timeouts.
-_RETRYABLE_SQLSTATE_CLASSES = ("08", "53", "57", "58")
-_RETRYABLE_SQLSTATES = ("40001", "40P01", "55P03")
+@contextmanager
+def run_request_as(identity: Identity, *, using: Sequence[str]) -> Iterator[None]:
+    """Run a request in one transaction on each database of `using`, all under `identity`.
 
-
-def is_database_unavailable(exc: Exception) -> bool:
-    """Whether `exc` means the database is unreachable or busy, so that a retry may succeed."""
-    if isinstance(exc, InterfaceError):
-        return True
-    if not isinstance(exc, OperationalError):
-        return False
-    sqlstate = getattr(exc.__cause__, "sqlstate", None)
-    return (
-        sqlstate is None  # no answer from the server: the connection itself failed
-        or sqlstate[:2] in _RETRYABLE_SQLSTATE_CLASSES
-        or sqlstate in _RETRYABLE_SQLSTATES
-    )
-
-
-def database_unavailable(request, exc: Exception) -> JsonResponse:
-    """Answer 503 with a JSON `detail` and Retry-After, logging the cause in one line."""
-    logger.warning("database unavailable for %s %s: %s", request.method, request.path, exc)
-    response = JsonResponse({"detail": DATABASE_UNAVAILABLE_DETAIL}, status=503)
-    response["Retry-After"] = str(DATABASE_UNAVAILABLE_RETRY_SECONDS)
-    return response
-
-
-class RequestIdentityMiddleware:
-    """Run each request in one transaction under the caller's role and claims.
-
-    Authenticates first, as the connecting role: the session user (Django's middleware), a DRF
-    token (`Authorization: Token <key>`) or, when SUPABASE_JWT_SECRET is set, a Supabase JWT
-    (`Authorization: Bearer <jwt>`) naming a user by id. A bad token is answered 401 at once.
-    A database that cannot be reached is answered 503 (`database_unavailable`), never a 500
-    page: Django's own handler would otherwise turn the error into HTML.
+    The role and claims are set before each transaction's first statement, so a request
+    answered without the database costs no round trip. Inside the block, `connecting_role()`
+    steps out to the connecting role.
     """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        try:
-            return self.respond(request)
-        except DATABASE_UNAVAILABLE_ERRORS as exc:  # connecting, authenticating, committing
-            if not is_database_unavailable(exc):
-                raise
-            return database_unavailable(request, exc)
-
-    def process_exception(self, request, exception):
-        """A view lost the database: roll its transaction back and answer 503."""
-        if not is_database_unavailable(exception):
-            return None
-        for alias in connections:
-            if connections[alias].in_atomic_block:
-                transaction.set_rollback(True, using=alias)  # no COMMIT on a lost connection
-        return database_unavailable(request, exception)
-
-    def respond(self, request):
-        failure = self.authenticate_header(request)
-        if failure is not None:
-            return failure
-        identity = identity_for_user(request.user)
-        request.db_identity = identity
-        aliases = [DEFAULT_DB_ALIAS]
-        if request.method in ("GET", "HEAD") and settings.READ_REPLICA:
-            aliases.append(REPLICA_DB_ALIAS)  # reads of a safe request go to the replica
-        identity_token = _request_identity.set(identity)
-        alias_token = _read_alias.set(aliases[-1])
-        try:
-            with ExitStack() as stack:
-                for alias in aliases:
-                    connection = connections[alias]
-                    if connection.in_atomic_block:
-                        # Only under a test's transaction: switch now, and back afterwards.
-                        stack.enter_context(run_as(identity, using=alias))
-                    else:
-                        stack.enter_context(transaction.atomic(using=alias))
-                        stack.enter_context(
-                            connection.execute_wrapper(_IdentityBeforeFirstQuery(identity))
-                        )
-                return self.get_response(request)
-        finally:
-            _read_alias.reset(alias_token)
-            _request_identity.reset(identity_token)
-
-    def authenticate_header(self, request) -> JsonResponse | None:
-        """Authenticate from the Authorization header, if any; return a 401 when it is bad."""
-        request.auth_method = "session"
-        header = request.headers.get("Authorization", "")
-        scheme, _, credential = header.partition(" ")
-        scheme = scheme.lower()
-        if scheme not in ("token", "bearer") or not credential:
-            return None
-        user = user_for_token(credential) if scheme == "token" else user_for_jwt(credential)
-        if user is None or not user.is_active:
-            return JsonResponse({"detail": "Invalid or expired credentials."}, status=401)
-        request.user = user
-        request.auth_method = scheme
-        return None
-
-
-def user_with_group_names(condition: sql.Composable, params: list):
-    """Return the user matching `condition` (on table alias `u`), or None, with the names of
-    their groups in `user.group_names`: one round trip for what each request needs."""
-    model = get_user_model()
-    columns = [field.column for field in model._meta.concrete_fields]
-    query = sql.SQL(
-        "SELECT {columns}, ARRAY(SELECT g.name FROM {user_groups} ug"
-        " JOIN {groups} g ON g.id = ug.group_id WHERE ug.user_id = u.id)"
-        " FROM {users} u WHERE {condition}"
-    ).format(
-        columns=sql.SQL(", ").join(sql.Identifier("u", column) for column in columns),
-        user_groups=sql.Identifier(model.groups.through._meta.db_table),
-        groups=sql.Identifier(Group._meta.db_table),
-        users=sql.Identifier(model._meta.db_table),
-        condition=condition,
-    )
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(query.as_string(cursor.connection), params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    user = model.from_db(
-        DEFAULT_DB_ALIAS, [f.attname for f in model._meta.concrete_fields], row[:-1]
-    )
-    user.group_names = set(row[-1])
-    return user
-
-
-def user_for_token(key: str):
-    """Return the user owning a DRF token, or None."""
-    return user_with_group_names(
-        sql.SQL("u.id = (SELECT user_id FROM {tokens} WHERE key = %s)").format(
-            tokens=sql.Identifier(Token._meta.db_table)
-        ),
-        [key],
-    )
-
-
-def user_for_jwt(encoded: str):
-    """Return the user a Supabase Auth JWT names (`sub`), or None if it does not verify."""
-    if not settings.SUPABASE_JWT_SECRET:
-        return None
+    token = _request_identity.set(identity)
     try:
-        claims = jwt.decode(
-            encoded, settings.SUPABASE_JWT_SECRET, algorithms=["HS256"], audience="authenticated"
-        )
-        user_id = uuid.UUID(claims["sub"])
-    except (jwt.PyJWTError, KeyError, ValueError):
-        return None
-    return user_with_group_names(sql.SQL("u.id = %s"), [user_id])
+        with ExitStack() as stack:
+            for alias in using:
+                connection = connections[alias]
+                if connection.in_atomic_block:
+                    # Only under a test's transaction: switch now, and back afterwards.
+                    stack.enter_context(run_as(identity, using=alias))
+                else:
+                    stack.enter_context(transaction.atomic(using=alias))
+                    stack.enter_context(
+                        connection.execute_wrapper(_IdentityBeforeFirstQuery(identity))
+                    )
+            yield
+    finally:
+        _request_identity.reset(token)
 
 
 @contextmanager
@@ -383,44 +203,3 @@ def connecting_role(*, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         if status != TransactionStatus.INERROR:  # a failed transaction rolls back anyway
             with connection.cursor() as cursor:
                 cursor.execute(_SET_IDENTITY, [identity.role, identity.claims_json()])
-
-
-class ConnectingRoleBackend(ModelBackend):
-    """Django's ModelBackend, reading users, groups and permissions as the connecting role."""
-
-    def authenticate(self, request, username=None, password=None, **kwargs):
-        with connecting_role():
-            return super().authenticate(request, username=username, password=password, **kwargs)
-
-    def get_user(self, user_id):
-        with connecting_role():
-            user = user_with_group_names(sql.SQL("u.id = %s"), [user_id])
-        return user if self.user_can_authenticate(user) else None
-
-    def _get_permissions(self, user_obj, obj, from_name):
-        with connecting_role():
-            return super()._get_permissions(user_obj, obj, from_name)
-
-
-def update_last_login(sender, user, **kwargs) -> None:
-    """Django's `update_last_login`, run as the connecting role (see CarnivoreConfig.ready)."""
-    from django.contrib.auth.models import update_last_login as django_update_last_login
-
-    with connecting_role():
-        django_update_last_login(sender, user, **kwargs)
-
-
-class RequestIdentityAuthentication(SessionAuthentication):
-    """DRF authentication that hands over the user the middleware authenticated.
-
-    Session users keep DRF's CSRF check; token and JWT users need none.
-    """
-
-    def authenticate(self, request):
-        django_request = request._request
-        if getattr(django_request, "auth_method", "session") in ("token", "bearer"):
-            return (django_request.user, None)
-        return super().authenticate(request)
-
-    def authenticate_header(self, request) -> str:
-        return 'Token realm="api"'

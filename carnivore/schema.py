@@ -18,7 +18,7 @@ from rest_framework import serializers
 class RequestIdentitySchemes(OpenApiAuthenticationExtension):
     """The three ways RequestIdentityMiddleware authenticates a caller."""
 
-    target_class = "carnivore.db_context.RequestIdentityAuthentication"
+    target_class = "carnivore.authentication.RequestIdentityAuthentication"
     name = ["session", "token", "supabaseJwt"]
 
     def get_security_requirement(self, auto_schema) -> list[dict]:
@@ -116,7 +116,7 @@ def paged(serializer: type[serializers.Serializer], *codes: int, **descriptions:
 def document_errors_of_every_operation(result, generator, request, public) -> dict:
     """drf-spectacular postprocessing hook: the errors any operation can answer, documented on
     each. RequestIdentityMiddleware refuses bad credentials (401) before any view, and answers
-    503 when PostgreSQL is unreachable or restarting (carnivore.db_context.database_unavailable).
+    503 when PostgreSQL is unreachable or restarting (carnivore.db_unavailable).
     """
     error_out = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
     refused = {"description": ERROR_DESCRIPTIONS[401], "content": error_out}

@@ -59,7 +59,7 @@ _default_db.setdefault("OPTIONS", {})["server_side_binding"] = not DATABASE_POOL
 _default_db.setdefault("TEST", {})
 DATABASES = {"default": _default_db}
 
-# An optional read replica: GET and HEAD requests read from it (carnivore.db_context).
+# An optional read replica: GET and HEAD requests read from it (carnivore.db_routing).
 READ_REPLICA = bool(env.str("DATABASE_REPLICA_URL", default=""))
 if READ_REPLICA:
     _replica_db = env.db("DATABASE_REPLICA_URL")
@@ -73,7 +73,7 @@ if READ_REPLICA:
         "OPTIONS": {**_default_db["OPTIONS"], **_replica_db.get("OPTIONS", {})},
         "TEST": {"MIRROR": "default"},
     }
-    DATABASE_ROUTERS = ["carnivore.db_context.ReadReplicaRouter"]
+    DATABASE_ROUTERS = ["carnivore.db_routing.ReadReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "carnivore.User"
@@ -110,10 +110,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: everything after it (the view) runs in one transaction under the caller's role.
-    "carnivore.db_context.RequestIdentityMiddleware",
+    "carnivore.middleware.RequestIdentityMiddleware",
 ]
 
-AUTHENTICATION_BACKENDS = ["carnivore.db_context.ConnectingRoleBackend"]
+AUTHENTICATION_BACKENDS = ["carnivore.authentication.ConnectingRoleBackend"]
 
 ROOT_URLCONF = "carnivore.urls"
 WSGI_APPLICATION = "carnivore.wsgi.application"
@@ -189,10 +189,10 @@ CACHES["homepage"] = (
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["carnivore.db_context.RequestIdentityAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["carnivore.authentication.RequestIdentityAuthentication"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["carnivore.parsers.JSONParser"],  # bounded nesting
+    "DEFAULT_PARSER_CLASSES": ["carnivore.json_request.JSONParser"],  # bounded nesting
     "DEFAULT_PAGINATION_CLASS": "carnivore.pagination.PageNumbers",
     "PAGE_SIZE": 50,
     "COERCE_DECIMAL_TO_STRING": False,  # scores and percents are numbers in JSON

@@ -1,8 +1,8 @@
 """The engagement endpoints: record events, list one's own, read public sentiment.
 
-The user always comes from authentication (carnivore.db_context), never from the body: a body
-naming a user is refused. Every request runs under the caller's role, so row-level security
-also refuses an event recorded for someone else.
+The user always comes from authentication (carnivore.authentication), never from the body: a
+body naming a user is refused. Every request runs under the caller's role, so row-level
+security also refuses an event recorded for someone else.
 """
 
 from __future__ import annotations

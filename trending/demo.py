@@ -2,7 +2,7 @@
 TrendingConfig.ready()): the sample week shipped in trending/sample_data/."""
 
 from carnivore.demo import demo_step
-from trending.services import sample_week_import
+from trending.weekly_import.run import sample_week_import
 
 
 @demo_step(order=30)

@@ -4,7 +4,7 @@ from carnivore.jobs import single_flight
 from grid.models import RefreshTrigger
 from grid.services import grid_refresh
 from trending.alerts import alerts_deliver
-from trending.services import configured_import, import_files, weekly_import
+from trending.weekly_import.run import configured_import, import_files, weekly_import
 
 
 @single_flight("deliver_trending_alerts")

@@ -11,7 +11,7 @@ import sys
 import pytest
 from django.db import connections, router
 
-from carnivore.db_context import REPLICA_DB_ALIAS, ReadReplicaRouter
+from carnivore.db_routing import REPLICA_DB_ALIAS, ReadReplicaRouter
 from grid.models import RefreshTrigger
 from grid.services import grid_refresh
 from tests import factories as f

@@ -31,7 +31,7 @@ from carnivore.wsgi import application
 from grid.models import RefreshTrigger
 from grid.services import grid_refresh
 from tests import factories as f
-from trending.services import sample_week_import
+from trending.weekly_import.run import sample_week_import
 
 IDENTITIES = ["anonymous", "reader", "editor"]
 RESPONSE_CHECKS = [

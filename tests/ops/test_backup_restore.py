@@ -34,7 +34,7 @@ from tests import factories as f
 from tests.conftest import database_url, manage, server_conninfo
 from tests.pgbouncer import require_system_tool
 from trending.models import TopVideo, TrendingTopic
-from trending.services import sample_week_import
+from trending.weekly_import.run import sample_week_import
 
 # Tables the seeding must have filled, for the comparison to mean something.
 LIVED_IN_TABLES = (

@@ -55,7 +55,8 @@ from tests.ops.servers import (
     wait_for,
 )
 from trending.models import TrendingAlert, TrendingTopic, WeeklyReport
-from trending.services import IMPORT_KINDS, SAMPLE_WEEK, sample_week_import, weekly_import
+from trending.weekly_import.run import SAMPLE_WEEK, sample_week_import, weekly_import
+from trending.weekly_import.state import IMPORT_KINDS
 
 pytestmark = pytest.mark.slow
 

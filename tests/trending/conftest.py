@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from trending.services import SAMPLE_WEEK
+from trending.weekly_import.run import SAMPLE_WEEK
 
 
 @pytest.fixture

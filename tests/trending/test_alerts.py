@@ -214,7 +214,7 @@ def test_the_import_succeeds_and_queues_alerts_whatever_the_webhook_does(
     settings, tmp_path, webhook
 ):
     """A hanging webhook neither blocks nor fails the import: the alert waits in the outbox."""
-    from trending.services import SAMPLE_WEEK, weekly_import
+    from trending.weekly_import.run import SAMPLE_WEEK, weekly_import
 
     webhook.delay = 30  # would hang the import if it were called in it
     started = time.monotonic()

@@ -1,4 +1,4 @@
-"""The weekly import (`trending.services.weekly_import`, `manage.py import_analyzed_content`).
+"""The weekly import (`trending.weekly_import`, `manage.py import_analyzed_content`).
 
 Every real published file alone and all of them together in several orders, exact counts; a
 second import that changes nothing (not even the audit log); the same week delivered twice;
@@ -22,9 +22,9 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from audit.models import AuditLog
+from carnivore.bulk_upsert import TrackedRows
 from grid.models import BentoGridItem
 from tests.conftest import manage
-from trending import services
 from trending.models import (
     Creator,
     TopicWeek,
@@ -34,8 +34,9 @@ from trending.models import (
     WeeklyReport,
     YoutubeCrawl,
 )
-from trending.parsers import ImportFileError, video_score_for_views
-from trending.services import IMPORT_USERNAME, sample_week_import, weekly_import
+from trending.parsers.scores import video_score_for_views
+from trending.parsers.validation import ImportFileError
+from trending.weekly_import.run import IMPORT_USERNAME, sample_week_import, weekly_import
 
 pytestmark = pytest.mark.django_db
 
@@ -724,7 +725,7 @@ def test_bad_input_is_refused_and_nothing_written(
 def test_failure_in_the_middle_of_the_write_changes_nothing(real, sample_week, monkeypatch):
     """Rows of several kinds written, then a failure: every table is exactly as before."""
     before = table_contents()
-    save_rows = services._save_rows
+    save_rows = TrackedRows.save
     saved = []
 
     def save_then_fail(tracked, counts):
@@ -733,7 +734,7 @@ def test_failure_in_the_middle_of_the_write_changes_nothing(real, sample_week, m
         if tracked.model is TopVideo:
             raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(services, "_save_rows", save_then_fail)
+    monkeypatch.setattr(TrackedRows, "save", save_then_fail)
     with pytest.raises(RuntimeError, match="the disk is full"):
         weekly_import(
             analyzed=[real.reports[9]],

@@ -13,16 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trending.parsers import (
-    ImportFileError,
-    parse_analysis_file,
-    parse_channel_rankings,
-    parse_creator_bios,
-    parse_trending_topics,
-    parse_youtube_file,
-    topic_score_for_rank,
-    video_score_for_views,
-)
+from trending.parsers.analyzed import parse_analysis_file, parse_trending_topics
+from trending.parsers.creators import parse_channel_rankings, parse_creator_bios
+from trending.parsers.scores import topic_score_for_rank, video_score_for_views
+from trending.parsers.validation import ImportFileError
+from trending.parsers.youtube import parse_youtube_file
 
 # file, week_of, topics, qa items, first topic
 REAL_REPORTS = [

@@ -1,5 +1,5 @@
 """`manage.py import_analyzed_content`: import a week's analysis files (the work is
-`trending.services.weekly_import`).
+`trending.weekly_import.run.weekly_import`).
 
 Exit codes: 0 imported (or, with --dry-run, checked), 1 a file cannot be imported (nothing was
 written; stderr says `file: location: reason`), 2 usage (an unknown option, a missing file,
@@ -13,14 +13,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from trending.parsers import ImportFileError
-from trending.services import (
-    IMPORT_KINDS,
-    ImportSummary,
-    configured_import,
-    import_files,
-    weekly_import,
-)
+from trending.parsers.validation import ImportFileError
+from trending.weekly_import.run import configured_import, import_files, weekly_import
+from trending.weekly_import.state import IMPORT_KINDS, ImportSummary
 
 USAGE_ERROR = 2
 INVALID_INPUT = 1

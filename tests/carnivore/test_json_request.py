@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from carnivore.parsers import MAX_DEPTH, json_depth
+from carnivore.json_request import MAX_DEPTH, json_depth
 
 
 @pytest.mark.parametrize(
