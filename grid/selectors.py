@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.core.cache import caches
@@ -163,3 +164,40 @@ def interest_tags_of(user) -> set[str]:
         )
         row = cursor.fetchone()
     return set(row[0]) if row else set()
+
+
+@dataclass(frozen=True)
+class GridItemSource:
+    """The grid row a piece of content should have (the view grid_item_sources)."""
+
+    content_type: str
+    content_id: int
+    content_title: str
+    base_score: Decimal
+    week_of: date | None
+    is_active: bool
+    data: dict
+
+
+def grid_item_sources(contents: list[tuple[str, int]]) -> dict[tuple[str, int], GridItemSource]:
+    """Return, by (content_type, content_id), the grid row each piece of content should have,
+    from the one place grid rows are built (grid/sql/grid_item_sources.sql); content the caller
+    cannot see is left out."""
+    if not contents:
+        return {}
+    types, ids = zip(*contents, strict=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.content_type, s.content_id, s.content_title, s.base_score, s.week_of,"
+            " s.is_active, s.data FROM grid_item_sources s"
+            " JOIN unnest(%s::text[], %s::bigint[]) AS k (content_type, content_id)"
+            " ON k.content_type = s.content_type AND k.content_id = s.content_id",
+            [list(types), list(ids)],
+        )
+        rows = cursor.fetchall()
+    sources = {}
+    for content_type, content_id, title, base_score, week_of, is_active, data in rows:
+        sources[content_type, content_id] = GridItemSource(
+            content_type, content_id, title, base_score, week_of, is_active, json.loads(data)
+        )
+    return sources

@@ -157,6 +157,8 @@ class TopVideo(Timestamped):
     relevance_score = models.SmallIntegerField(null=True, blank=True)
     engagement_score = models.DecimalField(max_digits=5, decimal_places=2, db_default=0)
     thumbnail_url = models.URLField(max_length=500, blank=True, db_default="")
+    # The newest week a crawl listed it or a weekly report named it (its age in the ranking).
+    last_seen_week = models.DateField(null=True, blank=True)
     full_data = models.JSONField(blank=True, db_default={})
     is_active = models.BooleanField(db_default=True)
 

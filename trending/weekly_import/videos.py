@@ -6,6 +6,8 @@
   is known by name, from what the report gives (title, views, comment sentiment, full_data; base
   score against the report's most viewed video), without a weekly row since there is no crawl;
   a video already known is left to the crawls, the richer source. Otherwise it is reported.
+- A video's `last_seen_week` is the newest week a crawl listed it or a report named it (never
+  moved back by an older file imported later): its age in the homepage's ranking.
 - The `GRID_VIDEOS_PER_CRAWL` best-ranked videos of each crawl, and the stored videos of a
   report's `top_videos`, are the videos that get grid items (`grid_items`).
 """
@@ -38,6 +40,7 @@ _VIDEO_FIELDS = (
     "engagement_score",
     "thumbnail_url",
     "full_data",
+    "last_seen_week",
 )
 _VIDEO_WEEK_FIELDS = ("rank", "views", "likes", "comments", "engagement_score", "entry")
 
@@ -122,6 +125,10 @@ def videos_write(week: ImportWeek, user, summary: ImportSummary) -> None:
     week.crawled_weeks = {video_id: day for video_id, day in last_seen.items() if day}
     for delivery, video in reported:
         _report_video(week, delivery, video, tracked_videos, summary)
+    for video_id, row in videos.items():
+        seen = [row.last_seen_week, week.crawled_weeks.get(video_id)]
+        seen.append(week.reported_weeks.get(video_id))
+        set_fields(row, last_seen_week=max(day for day in seen if day) if any(seen) else None)
     tracked_videos.save(summary.counts["videos"])
     for video_id, row in new_weeks:
         row.video = videos[video_id]
