@@ -8,8 +8,9 @@ any of `wiki_keyword`, `wiki_url`, `wiki_link`, `blog_link`, `signal`, `descript
 `mentioned_by`, `engagement_score` (0..100), `tags`. The blueprint's own shape puts
 `trending_topics`, `top_videos` and the optional fields under `analysis`.
 
-Topic tags: the entry's `tags`, slugified; else `[slugify(wiki_keyword)]` when it has one; else
-none. Two topics of one week that make the same slug are an error.
+Topic tags: the entry's `tags`, else `[wiki_keyword]` when it has one, else none; normalised as
+every tag is (grid/tags.py: "Budget carnivore" is `budgetcarnivore`). Two topics of one week
+that make the same slug are an error.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from grid.tags import tags_normalise
 from trending.models import TopVideo, TrendingTopic
 from trending.parsers.entries import AnalysisReport, ReportVideo, TopicEntry
 from trending.parsers.scores import score_given, topic_score_for_rank
@@ -45,7 +47,6 @@ from trending.parsers.validation import (
     optional_text,
     reject_constant,
     required,
-    unique,
     with_structures,
 )
 
@@ -192,7 +193,7 @@ def _topic_tags(entry: dict, path: str) -> tuple[str, ...]:
         ]
     else:
         words = [optional_text(entry, "wiki_keyword", path)]
-    return unique(slug for slug in map(slugify, words) if slug)
+    return tuple(tags_normalise(words))
 
 
 def _qa_section(value: Any, path: str) -> list:
