@@ -6,6 +6,7 @@ Every setting a deployment may change is listed in README.md ("Configuration"). 
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -19,17 +20,24 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")  # optional; real environment variables win
 
 
-def _local_secret_key() -> str:
-    """Return a secret key kept in var/, so a fresh checkout runs without configuration."""
-    key_file = VAR_DIR / "secret_key"
+def local_secret_key(key_file: Path = VAR_DIR / "secret_key") -> str:
+    """Return the secret key kept in `key_file` (var/), so a fresh checkout runs without
+    configuration. The file is created owner-only (0600) by the call that creates it, never
+    readable by others even for a moment; of two processes starting together, one creates it.
+    """
     if not key_file.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # created by another process in the meantime
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
-SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
+SECRET_KEY = env.str("SECRET_KEY", default="") or local_secret_key()
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
