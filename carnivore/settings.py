@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "carnivore.apps.CarnivoreAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
@@ -142,9 +143,9 @@ TEMPLATES = [
     },
 ]
 
-# Sessions live in signed cookies: no session table for a database role to read, and web
-# processes keep no state between requests.
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# Staff sessions are rows in django_session, so that signing out or changing the password ends
+# them (carnivore.sessions: Django's database store, run as the connecting role).
+SESSION_ENGINE = "carnivore.sessions"
 SESSION_COOKIE_HTTPONLY = True
 
 AUTH_PASSWORD_VALIDATORS = [

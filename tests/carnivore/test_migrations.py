@@ -15,6 +15,7 @@ APPS_NEWEST_FIRST = [
     "admin",
     "django_q",
     "carnivore",
+    "sessions",
     "auth",
     "contenttypes",
 ]
