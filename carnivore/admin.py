@@ -1,4 +1,5 @@
-"""Admin registrations of Django's own tables: accounts and the job queue (superusers only)."""
+"""Admin registrations of Django's own tables: accounts, the job queue and the sign-in attempts
+(superusers only)."""
 
 from django.apps import apps
 from django.contrib import admin
@@ -24,6 +25,11 @@ def _reregister_as_framework_table(model) -> None:
     admin.site.register(model, type(original.__name__, (FrameworkTableAdmin, original), {}))
 
 
-for _model in (Group, *(m for m in apps.get_app_config("django_q").get_models())):
+# The job queue's pages (django_q) and the sign-in attempts' (axes, carnivore.login_throttling).
+_framework_apps = ("django_q", "axes")
+for _model in (
+    Group,
+    *(m for app in _framework_apps for m in apps.get_app_config(app).get_models()),
+):
     if admin.site.is_registered(_model):
         _reregister_as_framework_table(_model)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -101,6 +102,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files, served locally rather than from a CDN
     "pgtrigger",
     "django_q",
+    "axes",
     "carnivore",
     "audit",
     "trending",
@@ -118,11 +120,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # a locked-out sign-in becomes a 429 page
     # Last: everything after it (the view) runs in one transaction under the caller's role.
     "carnivore.db_context.RequestIdentityMiddleware",
 ]
 
-AUTHENTICATION_BACKENDS = ["carnivore.db_context.ConnectingRoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in at once
+    "carnivore.db_context.ConnectingRoleBackend",
+]
 
 ROOT_URLCONF = "carnivore.urls"
 WSGI_APPLICATION = "carnivore.wsgi.application"
@@ -147,6 +153,15 @@ TEMPLATES = [
 # them (carnivore.sessions: Django's database store, run as the connecting role).
 SESSION_ENGINE = "carnivore.sessions"
 SESSION_COOKIE_HTTPONLY = True
+
+# Sign-in throttling (carnivore.login_throttling): LOGIN_FAILURE_LIMIT failures for a username,
+# or from a client address, lock it out for LOGIN_LOCKOUT_MINUTES.
+AXES_HANDLER = "carnivore.login_throttling.AxesHandler"
+AXES_CLIENT_IP_CALLABLE = "carnivore.login_throttling.client_address"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

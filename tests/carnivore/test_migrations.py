@@ -16,6 +16,7 @@ APPS_NEWEST_FIRST = [
     "django_q",
     "carnivore",
     "sessions",
+    "axes",
     "auth",
     "contenttypes",
 ]
