@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # local state: embedded database, generated secret key (git-ignored)
@@ -42,6 +43,24 @@ SECRET_KEY = env.str("SECRET_KEY", default="") or local_secret_key()
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- HTTPS ----------------------------------------------------------------------------------
+# A deployment answers on its own host name over HTTPS: plain HTTP is redirected, browsers are
+# told to stay on HTTPS (HSTS) and cookies are Secure. The local demo (`up`) and the tests answer
+# on localhost over plain HTTP, where all of that would lock the browser out.
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
+HTTPS = env.bool("HTTPS", default=not DEBUG and not set(ALLOWED_HOSTS) <= LOCAL_HOSTS)
+# Behind a proxy that terminates TLS, the header by which it says the client used HTTPS
+# (e.g. X-Forwarded-Proto: https); without it every request would look like plain HTTP.
+if _proxy_ssl_header := env.str("SECURE_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe the processes over plain HTTP
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS)
 
 # --- Database -------------------------------------------------------------------------------
 # With DATABASE_URL unset, the embedded PostgreSQL 18 server in var/pgdata is started (or reused).
@@ -100,6 +119,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served locally rather than from a CDN
+    "csp",
     "pgtrigger",
     "django_q",
     "axes",
@@ -114,6 +134,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "grid.middleware.CachedHomepageMiddleware",  # a cached public grid needs nothing below
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -148,6 +169,25 @@ TEMPLATES = [
         },
     },
 ]
+
+# Content-Security-Policy of every page (django-csp): scripts, styles, fonts and fetches from this
+# site only, nothing inline, no plugins, no framing. The admin, the Swagger UI (/api/docs/, its
+# start-up script served as a file) and the back-office pages need no more; Swagger UI's icons
+# are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Staff sessions are rows in django_session, so that signing out or changing the password ends
 # them (carnivore.sessions: Django's database store, run as the connecting role).
