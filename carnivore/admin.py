@@ -5,6 +5,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from carnivore.admin_site import FrameworkTableAdmin, render_now
 from carnivore.db_context import connecting_role
@@ -33,3 +35,14 @@ for _model in (
 ):
     if admin.site.is_registered(_model):
         _reregister_as_framework_table(_model)
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class ReaderTokenAdmin(FrameworkTableAdmin, TokenAdmin):
+    """API tokens (`Authorization: Token <key>`): superusers give a reader one or take it back.
+    The keys are credentials, so only superusers see them (auditors neither)."""
+
+    raw_id_fields = ("user",)  # a search among the accounts, not a list of every one of them

@@ -173,7 +173,7 @@ CSP_PAGES = [
     "/admin/audit/auditlog/",
     "/admin/audit/auditlog/{entry}/change/",
     "/admin/carnivore/user/add/",
-    # "/admin/authtoken/tokenproxy/add/",
+    "/admin/authtoken/tokenproxy/add/",
     "/admin/password_change/",
 ]
 

@@ -34,7 +34,7 @@ PAGES = [
     "/admin/audit/auditlog/",
     "/admin/audit/auditlog/{entry}/change/",
     "/admin/carnivore/user/add/",
-    # "/admin/authtoken/tokenproxy/add/",
+    "/admin/authtoken/tokenproxy/add/",
     "/admin/password_change/",
     "/api/docs/",
 ]
