@@ -15,6 +15,7 @@ key, signing out deletes it, a password change does both) step out to the connec
 from __future__ import annotations
 
 from django.contrib.sessions.backends import db
+from django.utils import timezone
 
 from carnivore.db_context import connecting_role
 
@@ -37,3 +38,11 @@ class SessionStore(db.SessionStore):
     def delete(self, session_key=None):
         with connecting_role():
             return super().delete(session_key)
+
+
+def sessions_clear_expired() -> int:
+    """Delete the sessions past their expiry (Django's `clearsessions`); return how many."""
+    deleted, _ = (
+        SessionStore.get_model_class().objects.filter(expire_date__lt=timezone.now()).delete()
+    )
+    return deleted

@@ -3,14 +3,18 @@ stops working, and no API role can read the session table."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import DatabaseError, connection
 from django.test import Client
+from django.utils import timezone
 from psycopg import errors
 
 from carnivore.db_context import ANON, AUTHENTICATED, SERVICE_ROLE, Identity, run_as
+from carnivore.tasks import clear_expired_sessions
 from tests import factories as f
 
 PASSWORD = "a-long-password-1"
@@ -96,3 +100,14 @@ def test_no_api_role_may_read_the_session_table(db, role):
     ):
         cursor.execute("SELECT session_key FROM django_session")
     assert isinstance(refused.value.__cause__, errors.InsufficientPrivilege)
+
+
+def test_the_daily_job_deletes_expired_sessions_only(db):
+    """clear_expired_sessions removes the rows past their expiry and keeps the live ones."""
+    now = timezone.now()
+    Session.objects.create(session_key="expired", session_data="", expire_date=now - timedelta(1))
+    Session.objects.create(session_key="live", session_data="", expire_date=now + timedelta(1))
+
+    assert clear_expired_sessions() == {"deleted": 1}
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
