@@ -59,7 +59,9 @@ class Command(BaseCommand):
         refresh = grid_refresh(trigger=RefreshTrigger.COMMAND)
         self.step(f"Homepage grid refreshed ({refresh.items_ranked} items ranked)")
         schedules_register()
-        self.step("Job schedules registered (hourly refresh, weekly import, partitions, alerts)")
+        self.step(
+            "Job schedules registered (hourly refresh, weekly import, partitions, sessions, alerts)"
+        )
         if no_serve:
             return
         self.serve(host, port, workers, with_jobs=not no_jobs)
