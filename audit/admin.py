@@ -11,11 +11,13 @@ record_id) for one record's history.
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
@@ -125,9 +127,17 @@ class ChangedByFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        if self.value() == SYSTEM:
+        value = self.value()
+        if not value:
+            return queryset
+        if value == SYSTEM:
             return queryset.filter(changed_by__isnull=True)
-        return queryset.filter(changed_by=self.value()) if self.value() else queryset
+        try:
+            user_id = uuid.UUID(value)
+        except ValueError as error:
+            # Django's answer to a bad filter value: back to the list, flagged (?e=1).
+            raise IncorrectLookupParameters(error) from error
+        return queryset.filter(changed_by=user_id)
 
 
 class AuditChangeList(ChangeList):

@@ -1,9 +1,12 @@
-"""Admin registrations of Django's own tables: accounts and the job queue (superusers only)."""
+"""Admin registrations of Django's own tables: accounts, the job queue and the sign-in attempts
+(superusers only)."""
 
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from carnivore.admin_site import FrameworkTableAdmin, render_now
 from carnivore.db_context import connecting_role
@@ -24,6 +27,22 @@ def _reregister_as_framework_table(model) -> None:
     admin.site.register(model, type(original.__name__, (FrameworkTableAdmin, original), {}))
 
 
-for _model in (Group, *(m for m in apps.get_app_config("django_q").get_models())):
+# The job queue's pages (django_q) and the sign-in attempts' (axes, carnivore.login_throttling).
+_framework_apps = ("django_q", "axes")
+for _model in (
+    Group,
+    *(m for app in _framework_apps for m in apps.get_app_config(app).get_models()),
+):
     if admin.site.is_registered(_model):
         _reregister_as_framework_table(_model)
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class ReaderTokenAdmin(FrameworkTableAdmin, TokenAdmin):
+    """API tokens (`Authorization: Token <key>`): superusers give a reader one or take it back.
+    The keys are credentials, so only superusers see them (auditors neither)."""
+
+    raw_id_fields = ("user",)  # a search among the accounts, not a list of every one of them

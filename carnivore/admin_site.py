@@ -89,6 +89,12 @@ class CarnivoreAdminSite(admin.AdminSite):
             context = {"back_office_pages": pages, **(extra_context or {})}
             return render_now(super().index(request, context))
 
+    def password_change(self, request, extra_context=None):
+        # Writes the user's password, and moves their session to a new key (the old one and
+        # every other session of theirs stop working): Django's own tables.
+        with connecting_role():
+            return render_now(super().password_change(request, extra_context))
+
 
 class ChangeLogAsConnectingRole:
     """ModelAdmin mixin: Django's change log (django_admin_log) read and written as the

@@ -94,4 +94,4 @@ def demo_accounts_ensure() -> str:
 def demo_schedules_register() -> str:
     """Register the job schedules."""
     schedules_register()
-    return "Job schedules registered (hourly refresh, weekly import, partitions, alerts)"
+    return "Job schedules registered (hourly refresh, weekly import, partitions, sessions, alerts)"

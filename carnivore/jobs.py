@@ -73,6 +73,12 @@ SCHEDULES = (
         "ensure_partitions", "engagement.tasks.ensure_partitions", Schedule.CRON, cron="15 3 * * *"
     ),
     ScheduleSpec(
+        "clear_expired_sessions",
+        "carnivore.tasks.clear_expired_sessions",
+        Schedule.CRON,
+        cron="45 3 * * *",
+    ),
+    ScheduleSpec(
         "deliver_trending_alerts",
         "trending.tasks.deliver_trending_alerts",
         Schedule.MINUTES,

@@ -6,11 +6,14 @@ Every setting a deployment may change is listed in README.md ("Configuration"). 
 
 from __future__ import annotations
 
+import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # local state: embedded database, generated secret key (git-ignored)
@@ -19,20 +22,45 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")  # optional; real environment variables win
 
 
-def _local_secret_key() -> str:
-    """Return a secret key kept in var/, so a fresh checkout runs without configuration."""
-    key_file = VAR_DIR / "secret_key"
+def local_secret_key(key_file: Path = VAR_DIR / "secret_key") -> str:
+    """Return the secret key kept in `key_file` (var/), so a fresh checkout runs without
+    configuration. The file is created owner-only (0600) by the call that creates it, never
+    readable by others even for a moment; of two processes starting together, one creates it.
+    """
     if not key_file.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # created by another process in the meantime
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
-SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
+SECRET_KEY = env.str("SECRET_KEY", default="") or local_secret_key()
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- HTTPS ----------------------------------------------------------------------------------
+# A deployment answers on its own host name over HTTPS: plain HTTP is redirected, browsers are
+# told to stay on HTTPS (HSTS) and cookies are Secure. The local demo (`up`) and the tests answer
+# on localhost over plain HTTP, where all of that would lock the browser out.
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
+HTTPS = env.bool("HTTPS", default=not DEBUG and not set(ALLOWED_HOSTS) <= LOCAL_HOSTS)
+# Behind a proxy that terminates TLS, the header by which it says the client used HTTPS
+# (e.g. X-Forwarded-Proto: https); without it every request would look like plain HTTP.
+if _proxy_ssl_header := env.str("SECURE_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe the processes over plain HTTP
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS)
 
 # --- Database -------------------------------------------------------------------------------
 # With DATABASE_URL unset, the embedded PostgreSQL 18 server in var/pgdata is started (or reused).
@@ -83,6 +111,7 @@ INSTALLED_APPS = [
     "carnivore.apps.CarnivoreAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
@@ -90,8 +119,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served locally rather than from a CDN
+    "csp",
     "pgtrigger",
     "django_q",
+    "axes",
     "carnivore",
     "audit",
     "trending",
@@ -103,17 +134,22 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "grid.middleware.CachedHomepageMiddleware",  # a cached public grid needs nothing below
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # a locked-out sign-in becomes a 429 page
     # Last: everything after it (the view) runs in one transaction under the caller's role.
     "carnivore.middleware.RequestIdentityMiddleware",
 ]
 
-AUTHENTICATION_BACKENDS = ["carnivore.authentication.ConnectingRoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in at once
+    "carnivore.authentication.ConnectingRoleBackend",
+]
 
 ROOT_URLCONF = "carnivore.urls"
 WSGI_APPLICATION = "carnivore.wsgi.application"
@@ -134,10 +170,38 @@ TEMPLATES = [
     },
 ]
 
-# Sessions live in signed cookies: no session table for a database role to read, and web
-# processes keep no state between requests.
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# Content-Security-Policy of every page (django-csp): scripts, styles, fonts and fetches from this
+# site only, nothing inline, no plugins, no framing. The admin, the Swagger UI (/api/docs/, its
+# start-up script served as a file) and the back-office pages need no more; Swagger UI's icons
+# are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Staff sessions are rows in django_session, so that signing out or changing the password ends
+# them (carnivore.sessions: Django's database store, run as the connecting role).
+SESSION_ENGINE = "carnivore.sessions"
 SESSION_COOKIE_HTTPONLY = True
+
+# Sign-in throttling (carnivore.login_throttling): LOGIN_FAILURE_LIMIT failures for a username,
+# or from a client address, lock it out for LOGIN_LOCKOUT_MINUTES.
+AXES_HANDLER = "carnivore.login_throttling.AxesHandler"
+AXES_CLIENT_IP_CALLABLE = "carnivore.login_throttling.client_address"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -3,17 +3,28 @@
 `alerts_raise` adds rows to `trending_alerts` in the caller's transaction (the import's), so an
 alert exists exactly when its change committed. `alerts_deliver` (a django-q2 job, every
 minute, and right after each import) POSTs due alerts to TRENDING_WEBHOOK_URL as JSON
-`{event, topic_name, engagement_score, mention_count, creators, timestamp}`, signed with
-HMAC-SHA256 of the body under TRENDING_WEBHOOK_SECRET in the header `X-Carnivore-Signature:
-sha256=<hex>`. A failure (timeout, refused, non-2xx) is retried with exponential backoff (1, 2,
-4 ... minutes, at most an hour apart) and recorded; after 10 attempts the alert is marked
-failed. The import never waits for a webhook.
+`{event, topic_name, engagement_score, mention_count, creators, timestamp}`, signed as the
+Standard Webhooks specification says (https://www.standardwebhooks.com/): headers `webhook-id`
+(the alert's, the same on every retry, so a receiver can drop duplicates), `webhook-timestamp`
+(the attempt's, in seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of
+"<id>.<timestamp>.<body>">`, keyed by TRENDING_WEBHOOK_SECRET. Any Standard Webhooks library
+verifies a delivery (`standardwebhooks.Webhook(secret).verify(body, headers)` in Python) and
+refuses one replayed more than five minutes later.
+
+The secret is in the specification's form, `whsec_` and the base64 of 24 to 64 random bytes,
+which is what receivers' libraries expect; anything else (a bare password) is refused rather
+than guessed at. Without a usable secret nothing is sent: alerts are never sent unsigned. They
+wait in the outbox, the reason in their `last_error`, and go out once the secret is set.
+
+A failure (timeout, refused, non-2xx) is retried with exponential backoff (1, 2, 4 ... minutes,
+at most an hour apart) and recorded; after 10 attempts the alert is marked failed. The import
+never waits for a webhook.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import base64
+import binascii
 import json
 import logging
 import urllib.error
@@ -25,6 +36,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from standardwebhooks import Webhook
 
 from carnivore.db_context import SERVICE, run_as
 from trending.models import AlertEvent, TrendingAlert, TrendingTopic
@@ -34,7 +46,8 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 TIMEOUT_SECONDS = 5
 BATCH = 50
-SIGNATURE_HEADER = "X-Carnivore-Signature"
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
+SECRET_MIN_BYTES = 24  # the specification's lower bound (192 bits)
 SCORE_JUMP = Decimal("0.20")  # "jumps by more than 20%"
 
 
@@ -91,11 +104,39 @@ class DeliveryReport:
     delivered: int
     retried: int
     failed: int
+    withheld: int = 0  # due, but not sent: no usable TRENDING_WEBHOOK_SECRET to sign them
 
 
-def signature(body: bytes, secret: str) -> str:
-    """The signature header's value: `sha256=` and the HMAC-SHA256 of the body, in hex."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def webhook_secret_problem(secret: str) -> str | None:
+    """Return why `secret` cannot sign alerts (TRENDING_WEBHOOK_SECRET), or None if it can."""
+    if not secret:
+        return "TRENDING_WEBHOOK_SECRET is not set"
+    if not secret.startswith(SECRET_PREFIX):
+        return "TRENDING_WEBHOOK_SECRET is not a Standard Webhooks secret (whsec_<base64>)"
+    encoded = secret.removeprefix(SECRET_PREFIX)
+    try:
+        key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+    except binascii.Error:
+        return "TRENDING_WEBHOOK_SECRET is not valid base64 after whsec_"
+    if len(key) < SECRET_MIN_BYTES:
+        return f"TRENDING_WEBHOOK_SECRET is shorter than {SECRET_MIN_BYTES} bytes"
+    return None
+
+
+def webhook_id(alert: TrendingAlert) -> str:
+    """The alert's `webhook-id`: the same on every retry, never reused by another alert (the
+    creation time tells apart alerts of a rebuilt database that reuse an id)."""
+    return f"trending-alert-{alert.pk}-{alert.created_at:%Y%m%d%H%M%S%f}"
+
+
+def signed_headers(webhook: Webhook, alert: TrendingAlert, body: str) -> dict[str, str]:
+    """The Standard Webhooks headers of one attempt to deliver `alert` with `body`."""
+    message_id, now = webhook_id(alert), timezone.now()
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": webhook.sign(message_id, now, body),
+    }
 
 
 def backoff(attempts: int) -> timedelta:
@@ -109,7 +150,8 @@ LEASE = timedelta(seconds=BATCH * TIMEOUT_SECONDS + 60)
 
 
 def alerts_deliver(*, url: str | None = None, secret: str | None = None) -> DeliveryReport:
-    """POST the alerts that are due; record each outcome. Does nothing without a webhook URL.
+    """POST the alerts that are due, signed; record each outcome. Does nothing without a
+    webhook URL, and sends nothing without a usable secret (see `alerts_withhold`).
 
     Due alerts are claimed in a short transaction of their own (FOR UPDATE SKIP LOCKED, then
     leased by moving next_attempt_at past LEASE), so two delivery jobs never send one alert
@@ -120,9 +162,13 @@ def alerts_deliver(*, url: str | None = None, secret: str | None = None) -> Deli
     secret = settings.TRENDING_WEBHOOK_SECRET if secret is None else secret
     if not url:
         return DeliveryReport(0, 0, 0)
+    problem = webhook_secret_problem(secret)
+    if problem is not None:
+        return DeliveryReport(0, 0, 0, withheld=alerts_withhold(reason=problem))
+    webhook = Webhook(secret)
     delivered = retried = failed = 0
     for alert in _claim_due_alerts():
-        status, error = _post(url, secret, alert.payload)
+        status, error = _post(url, webhook, alert)
         alert.attempts += 1
         alert.last_status, alert.last_error = status, error
         now = timezone.now()
@@ -149,6 +195,18 @@ def alerts_deliver(*, url: str | None = None, secret: str | None = None) -> Deli
     return DeliveryReport(delivered, retried, failed)
 
 
+def alerts_withhold(*, reason: str) -> int:
+    """Keep the due alerts in the outbox unsent, `reason` in their last_error (written once,
+    not every minute); return how many wait. Attempts and schedule are left as they were."""
+    message = f"not sent: {reason}; alerts are only sent signed"
+    with run_as(SERVICE):
+        due = TrendingAlert.objects.filter(
+            delivered_at=None, failed_at=None, next_attempt_at__lte=timezone.now()
+        )  # trending_alerts_due
+        due.exclude(last_error=message).update(last_error=message)
+        return due.count()
+
+
 def _claim_due_alerts() -> list[TrendingAlert]:
     """Claim up to BATCH due alerts for this run (see LEASE), in a transaction of its own."""
     with run_as(SERVICE):
@@ -164,13 +222,17 @@ def _claim_due_alerts() -> list[TrendingAlert]:
     return due
 
 
-def _post(url: str, secret: str, payload: dict) -> tuple[int | None, str]:
-    """POST one alert; return (HTTP status or None, error text or "" on success)."""
-    body = json.dumps(payload, separators=(",", ":")).encode()
-    headers = {"Content-Type": "application/json", "User-Agent": "carnivore-weekly-alerts/1"}
-    if secret:
-        headers[SIGNATURE_HEADER] = signature(body, secret)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+def _post(url: str, webhook: Webhook, alert: TrendingAlert) -> tuple[int | None, str]:
+    """POST one alert, signed; return (HTTP status or None, error text or "" on success)."""
+    body = json.dumps(alert.payload, separators=(",", ":"))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "carnivore-weekly-alerts/1",
+        **signed_headers(webhook, alert, body),
+    }
+    request = urllib.request.Request(  # noqa: S310
+        url, data=body.encode(), headers=headers, method="POST"
+    )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
             return response.status, ""

@@ -80,6 +80,20 @@ def test_filters_by_table_operation_user_and_date(auditor_client, editor, histor
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["changed_by=notauuid", "changed_by=1", "changed_at__gte=yesterday"]
+)
+def test_a_bad_filter_value_gets_djangos_invalid_filter_answer(auditor_client, history, query):
+    """A value a filter cannot take is no server error: Django's answer to a bad lookup, a
+    redirect to the unfiltered list flagged `?e=1`, which then shows the list."""
+    response = auditor_client.get(f"{AUDIT}?{query}")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{AUDIT}?e=1"
+    assert auditor_client.get(response.headers["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
 def test_the_user_filter_names_staff_not_readers(auditor_client, editor, history):
     """The user filter lists staff by name and "no user", not every reader; the table filter
     lists the audited tables."""

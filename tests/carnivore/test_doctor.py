@@ -117,6 +117,11 @@ def test_the_tables_come_from_the_models():
         "django_q_ormq",
         "django_q_schedule",
         "django_q_task",
+        "django_session",
+        "axes_accessattempt",
+        "axes_accessattemptexpiration",
+        "axes_accessfailurelog",
+        "axes_accesslog",
     }
 
 

@@ -16,6 +16,8 @@ APPS_NEWEST_FIRST = [
     "admin",
     "django_q",
     "carnivore",
+    "sessions",
+    "axes",
     "auth",
     "contenttypes",
 ]

@@ -474,6 +474,7 @@ def test_every_application_table_is_in_the_matrix():
             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
               AND c.relname NOT LIKE 'django\\_%%' AND c.relname NOT LIKE 'auth\\_%%'
               AND c.relname NOT LIKE 'carnivore\\_user%%' AND c.relname <> 'authtoken_token'
+              AND c.relname NOT LIKE 'axes\\_%%'
             """
         )
         tables = cursor.fetchall()

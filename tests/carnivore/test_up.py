@@ -46,7 +46,7 @@ def test_up_sets_up_idempotently(scratch_database):
         ("editor", False, "Editors"),
         ("weekly-import", False, ""),
     ]
-    assert (tiles, schedules) == (7, 4)
+    assert (tiles, schedules) == (7, 5)
 
 
 @pytest.mark.django_db

@@ -1,27 +1,29 @@
-"""Trending alerts against a real local HTTP server: signed delivery, retries, backoff, give-up."""
+"""Trending alerts against a real local HTTP server: deliveries signed per Standard Webhooks and
+verified with the `standardwebhooks` package, replays refused, nothing sent unsigned, retries,
+backoff, give-up."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
+import base64
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import psycopg
 import pytest
+import standardwebhooks
+import standardwebhooks.webhooks
 from django.db import connection, transaction
 from django.utils import timezone
 
 from tests import factories as f
 from tests.conftest import server_conninfo
 from trending import alerts
-from trending.alerts import SIGNATURE_HEADER, alerts_deliver, alerts_raise, is_score_jump
+from trending.alerts import alerts_deliver, alerts_raise, is_score_jump
 from trending.models import TrendingAlert
 
-SECRET = "webhook-secret"
+SECRET = "whsec_" + base64.b64encode(b"a 32-byte key for the test hook!").decode()
 
 
 class Webhook:
@@ -34,7 +36,7 @@ class Webhook:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                webhook.received.append((dict(self.headers), body))
+                webhook.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
                 time.sleep(webhook.delay)
                 self.send_response(webhook.status)
                 self.end_headers()
@@ -72,13 +74,14 @@ def alert(db):
     return TrendingAlert.objects.get()
 
 
-def test_an_alert_is_delivered_signed(webhook, alert):
-    """An alert is POSTed once, signed with HMAC-SHA256, with its payload; then it is delivered."""
-    assert alerts_deliver().__dict__ == {"delivered": 1, "retried": 0, "failed": 0}
+def test_an_alert_is_delivered_signed_per_standard_webhooks(webhook, alert):
+    """The delivery verifies with the standardwebhooks package under the secret, and carries
+    the alert's payload."""
+    assert alerts_deliver().__dict__ == {"delivered": 1, "retried": 0, "failed": 0, "withheld": 0}
     ((headers, body),) = webhook.received
-    expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-    assert headers[SIGNATURE_HEADER] == expected
-    payload = json.loads(body)
+
+    payload = standardwebhooks.Webhook(SECRET).verify(body, headers)
+
     assert {
         k: payload[k]
         for k in ("event", "topic_name", "engagement_score", "mention_count", "creators")
@@ -90,9 +93,73 @@ def test_an_alert_is_delivered_signed(webhook, alert):
         "creators": ["Steak and Butter Gal"],
     }
     assert payload["timestamp"]
+    assert abs(int(headers["webhook-timestamp"]) - time.time()) < 60
+    assert headers["webhook-signature"].startswith("v1,")
     alert.refresh_from_db()
     assert (alert.delivered_at is not None, alert.attempts, alert.last_status) == (True, 1, 200)
     assert alerts_deliver().delivered == 0  # delivered once only
+
+
+def test_a_replayed_delivery_is_refused_by_a_receiver(webhook, alert, monkeypatch):
+    """A delivery captured and sent again ten minutes later fails verification (its timestamp
+    is too old), and bringing the timestamp up to date breaks the signature."""
+    alerts_deliver()
+    ((headers, body),) = webhook.received
+    receiver = standardwebhooks.Webhook(SECRET)
+
+    class TenMinutesLater(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + timedelta(minutes=10)
+
+    monkeypatch.setattr(standardwebhooks.webhooks, "datetime", TenMinutesLater)
+    with pytest.raises(standardwebhooks.WebhookVerificationError, match="too old"):
+        receiver.verify(body, headers)
+    refreshed = {**headers, "webhook-timestamp": str(int(time.time()) + 600)}
+    with pytest.raises(standardwebhooks.WebhookVerificationError, match="No matching signature"):
+        receiver.verify(body, refreshed)
+
+
+def test_a_retry_keeps_the_webhook_id_and_signs_anew(webhook, alert):
+    """Every attempt at one alert carries the same webhook-id (receivers drop duplicates by
+    it), each with its own valid signature; another alert has another id."""
+    webhook.status = 500
+    alerts_deliver()
+    TrendingAlert.objects.filter(pk=alert.pk).update(next_attempt_at=timezone.now())
+    webhook.status = 200
+    alerts_deliver()
+    alerts_raise(new_topics=[f.make_topic()], score_jumps=[])
+    alerts_deliver()
+
+    (first, _), (retry, body), (other, _) = webhook.received
+    assert first["webhook-id"] == retry["webhook-id"] != other["webhook-id"]
+    standardwebhooks.Webhook(SECRET).verify(body, retry)
+
+
+@pytest.mark.parametrize(
+    ("secret", "reason"),
+    [
+        ("", "TRENDING_WEBHOOK_SECRET is not set"),
+        ("webhook-secret", "TRENDING_WEBHOOK_SECRET is not a Standard Webhooks secret"),
+        ("whsec_not base64!", "TRENDING_WEBHOOK_SECRET is not valid base64 after whsec_"),
+        ("whsec_" + base64.b64encode(b"16 bytes only...").decode(), "shorter than 24 bytes"),
+    ],
+)
+def test_without_a_usable_secret_nothing_is_sent_unsigned(webhook, alert, settings, secret, reason):
+    """No secret, or one not in the whsec_ form: the alert stays in the outbox, unsent and not
+    counted as an attempt, with the reason recorded; it goes out once the secret is set."""
+    settings.TRENDING_WEBHOOK_SECRET = secret
+
+    assert alerts_deliver().__dict__ == {"delivered": 0, "retried": 0, "failed": 0, "withheld": 1}
+
+    assert webhook.received == []
+    alert.refresh_from_db()
+    assert (alert.attempts, alert.delivered_at, alert.failed_at) == (0, None, None)
+    assert reason in alert.last_error
+    assert alert.last_error.endswith("alerts are only sent signed")
+    settings.TRENDING_WEBHOOK_SECRET = SECRET
+    assert alerts_deliver().delivered == 1
+    standardwebhooks.Webhook(SECRET).verify(webhook.received[0][1], webhook.received[0][0])
 
 
 def test_a_failing_webhook_is_retried_with_backoff_then_given_up(webhook, alert, monkeypatch):
@@ -107,7 +174,12 @@ def test_a_failing_webhook_is_retried_with_backoff_then_given_up(webhook, alert,
         "HTTP 500",
     )
     assert alert.next_attempt_at > timezone.now()
-    assert alerts_deliver().__dict__ == {"delivered": 0, "retried": 0, "failed": 0}  # not due yet
+    assert alerts_deliver().__dict__ == {  # not due yet
+        "delivered": 0,
+        "retried": 0,
+        "failed": 0,
+        "withheld": 0,
+    }
 
     TrendingAlert.objects.filter(pk=alert.pk).update(
         next_attempt_at=timezone.now(), attempts=alerts.MAX_ATTEMPTS - 1
@@ -125,7 +197,7 @@ def test_an_alert_claimed_by_a_run_is_not_sent_by_another_until_its_lease_ends(w
     """An alert claimed by one run is not sent by another until the claim's lease has ended."""
     (claimed,) = alerts._claim_due_alerts()  # a run that claimed it and has not posted yet
     assert claimed.pk == alert.pk
-    assert alerts_deliver().__dict__ == {"delivered": 0, "retried": 0, "failed": 0}
+    assert alerts_deliver().__dict__ == {"delivered": 0, "retried": 0, "failed": 0, "withheld": 0}
     assert webhook.received == []
     alert.refresh_from_db()
     assert alert.next_attempt_at > timezone.now() + alerts.LEASE - timedelta(minutes=1)
@@ -186,6 +258,7 @@ def test_a_hanging_webhook_times_out_quickly_and_is_retried(webhook, alert, monk
 def test_an_unreachable_webhook_never_fails_the_transaction_that_raised_the_alert(settings, db):
     """Raising alerts with an unreachable webhook commits; delivery only schedules retries."""
     settings.TRENDING_WEBHOOK_URL = "http://127.0.0.1:9/nothing-listens-here"
+    settings.TRENDING_WEBHOOK_SECRET = SECRET
     topic = f.make_topic()
     with transaction.atomic():
         alerts_raise(new_topics=[topic], score_jumps=[topic])
@@ -196,7 +269,7 @@ def test_an_unreachable_webhook_never_fails_the_transaction_that_raised_the_aler
 def test_without_a_webhook_nothing_is_sent(settings, alert):
     """Without TRENDING_WEBHOOK_URL, delivery sends and changes nothing."""
     settings.TRENDING_WEBHOOK_URL = ""
-    assert alerts_deliver().__dict__ == {"delivered": 0, "retried": 0, "failed": 0}
+    assert alerts_deliver().__dict__ == {"delivered": 0, "retried": 0, "failed": 0, "withheld": 0}
 
 
 @pytest.mark.parametrize(
