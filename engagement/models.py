@@ -312,6 +312,22 @@ class EngagementRollupState(models.Model):
         return f"rollup at {self.next_xid}"
 
 
+class EngagementRollupAhead(models.Model):
+    """Events the rollup counted inside their own, still running transaction (a refresh or
+    verify_scores run in the transaction that stored them): those of `xid` up to `counted_id`.
+    Later runs skip them; the row goes once the watermark passes `xid`, and with the
+    transaction if it rolls back."""
+
+    xid = TransactionIdField(primary_key=True)
+    counted_id = models.BigIntegerField()
+
+    class Meta:
+        db_table = "engagement_rollup_ahead"
+
+    def __str__(self) -> str:
+        return f"{self.xid} counted to {self.counted_id}"
+
+
 class EngagementEventKey(models.Model):
     """A client-chosen event_uuid already stored: a retried event is skipped, not stored twice.
 

@@ -35,6 +35,7 @@ sql_items = [
     policy_set(HERE, "engagement_votes"),
     policy_set(HERE, "engagement_salts"),
     policy_set(HERE, "engagement_rollup_state"),
+    policy_set(HERE, "engagement_rollup_ahead"),
     # The display figures of the blueprint.
     sql_item(
         HERE,
@@ -88,6 +89,7 @@ sql_items = [
             ("engagement", "engagement_vote_kind"),
             ("engagement", "engagement_figures_update"),
             ("engagement", "engagement_rollup_state_policies"),
+            ("engagement", "engagement_rollup_ahead_policies"),
             ("engagement", "engagement_votes_policies"),
             ("grid", "grid_item_sources"),
         ],

@@ -10,7 +10,9 @@
 -- none of its events can still appear; transactions that commit out of order are simply taken
 -- on a later run. Everything happens in the caller's transaction: a run that fails or is killed
 -- counts nothing and leaves the watermark where it was. The watermark row is locked first, so
--- two runs at once take turns (the second then finds nothing new).
+-- two runs at once take turns (the second then finds nothing new). A run also counts the events
+-- of its own transaction (a refresh in the transaction that stored them sees them), noting in
+-- engagement_rollup_ahead how far, so that no later run counts them again.
 --
 -- For each (content, hour) it adds the events' counts to the rollup, and the readers' votes that
 -- are new (engagement_votes: one per reader, kind of action, item and hour) to its reader_*
@@ -22,6 +24,8 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
     from_xid xid8;
     upto_xid xid8;
+    own_xid xid8;
+    own_counted_to bigint;
     deltas public.engagement_delta[];
     counted integer;
 BEGIN
@@ -31,18 +35,35 @@ BEGIN
         ON CONFLICT (id) DO NOTHING;
         SELECT s.next_xid INTO from_xid FROM public.engagement_rollup_state s WHERE s.id = 1 FOR UPDATE;
     END IF;
-    -- Taken after the lock: a run that waited for another sees what that one did.
+    -- Taken after the lock: a run that waited for another sees what that one did. The lock gave
+    -- this transaction its id, which is at or above the oldest one running.
     upto_xid := pg_snapshot_xmin(pg_current_snapshot());
-    IF upto_xid <= from_xid THEN
-        RETURN 0;
-    END IF;
+    own_xid := pg_current_xact_id();
+    SELECT a.counted_id INTO own_counted_to FROM public.engagement_rollup_ahead a
+    WHERE a.xid = own_xid;
 
-    WITH batch AS (
-        SELECT e.content_type, e.content_id, date_trunc('hour', e.created_at, 'UTC') AS hour,
-               e.interaction_type, e.sentiment, e.reader_key,
-               public.engagement_vote_kind(e.interaction_type, e.sentiment) AS vote_kind
+    WITH batch_rows AS (
+        SELECT e.id, e.content_type, e.content_id, e.created_at, e.interaction_type,
+               e.sentiment, e.reader_key, e.insert_xid
         FROM public.content_engagement e
         WHERE e.insert_xid >= from_xid AND e.insert_xid < upto_xid
+          AND NOT EXISTS (SELECT 1 FROM public.engagement_rollup_ahead a
+                          WHERE a.xid = e.insert_xid AND e.id <= a.counted_id)
+        UNION ALL
+        SELECT e.id, e.content_type, e.content_id, e.created_at, e.interaction_type,
+               e.sentiment, e.reader_key, e.insert_xid
+        FROM public.content_engagement e
+        WHERE e.insert_xid = own_xid AND e.id > coalesce(own_counted_to, 0)
+    ), own AS (
+        INSERT INTO public.engagement_rollup_ahead AS a (xid, counted_id)
+        SELECT own_xid, max(r.id) FROM batch_rows r WHERE r.insert_xid = own_xid
+        HAVING count(*) > 0
+        ON CONFLICT (xid) DO UPDATE SET counted_id = greatest(a.counted_id, excluded.counted_id)
+    ), batch AS (
+        SELECT r.content_type, r.content_id, date_trunc('hour', r.created_at, 'UTC') AS hour,
+               r.interaction_type, r.sentiment, r.reader_key,
+               public.engagement_vote_kind(r.interaction_type, r.sentiment) AS vote_kind
+        FROM batch_rows r
     ), new_votes AS (
         INSERT INTO public.engagement_votes (content_type, content_id, hour, kind, reader_key)
         SELECT DISTINCT b.content_type, b.content_id, b.hour, b.vote_kind, b.reader_key
@@ -142,7 +163,11 @@ BEGIN
                   FROM unnest(deltas) d));
     END IF;
 
-    UPDATE public.engagement_rollup_state SET next_xid = upto_xid, drained_at = now() WHERE id = 1;
+    IF upto_xid > from_xid THEN
+        UPDATE public.engagement_rollup_state SET next_xid = upto_xid, drained_at = now()
+        WHERE id = 1;
+        DELETE FROM public.engagement_rollup_ahead WHERE xid < upto_xid;
+    END IF;
     RETURN counted;
 END
 $$;

@@ -29,7 +29,7 @@ from carnivore.doctor import (
     framework_tables,
 )
 from carnivore.jobs import schedules_register
-from engagement.checks import PARTITIONS, SCORE_DRIFT
+from engagement.checks import PARTITIONS, ROLLUP, SCORE_DRIFT
 from engagement.services import PARTITION_MONTHS_AHEAD, EventInput, engagement_record
 from grid.checks import HOMEPAGE_GRID
 from grid.models import BentoGridItem, RefreshTrigger
@@ -44,6 +44,7 @@ EVERY_CHECK = [
     TRIGGERS,
     PARTITIONS,
     HOMEPAGE_GRID,
+    ROLLUP,
     SCORE_DRIFT,
     SCHEDULES,
 ]
@@ -161,10 +162,10 @@ DAMAGE = [
     pytest.param(
         on_trigger(
             "COMMENT ON TRIGGER {} ON content_engagement IS 'edited by hand'",
-            "engagement.ContentEngagement:score_inserted_events",
+            "engagement.ContentEngagement:prepare_event",
         ),
         TRIGGERS,
-        "engagement.ContentEngagement:score_inserted_events: OUTDATED",
+        "engagement.ContentEngagement:prepare_event: OUTDATED",
         id="trigger outdated",
     ),
     pytest.param(
