@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "corsheaders",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -101,6 +102,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before anything that answers, preflights included
     "grid.middleware.CachedHomepageMiddleware",  # a cached public grid needs nothing below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -204,6 +206,14 @@ SPECTACULAR_SETTINGS = {
         "carnivore.schema.document_errors_of_every_operation",
     ],
 }
+
+# --- CORS and CDN caching ---------------------------------------------------------------
+# The frontend's origins (e.g. https://carnivoreweekly.com) may call the API from the browser;
+# no other origin gets CORS headers. Cross-origin callers authenticate with a token or JWT
+# header, never with this site's cookies, so credentials are not allowed.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/"
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 
 # --- Jobs (django-q2) -----------------------------------------------------------------------
 Q_CLUSTER = {
