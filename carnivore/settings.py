@@ -214,6 +214,10 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/"
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+# How long browsers and CDNs may reuse the anonymous GET /api/grid/, then serve it stale while
+# they fetch it again in the background.
+GRID_MAX_AGE = env.int("GRID_MAX_AGE", default=60)
+GRID_STALE_WHILE_REVALIDATE = env.int("GRID_STALE_WHILE_REVALIDATE", default=300)
 
 # --- Jobs (django-q2) -----------------------------------------------------------------------
 Q_CLUSTER = {
