@@ -145,3 +145,47 @@ def interest_tags_of(user) -> set[str]:
         )
         row = cursor.fetchone()
     return set(row[0]) if row else set()
+
+
+@dataclass(frozen=True)
+class Reactions:
+    """Readers' reactions to one piece of content over the last 7 days: events that carry a
+    sentiment (reactions, and comments with one)."""
+
+    positive: int = 0
+    negative: int = 0
+    neutral: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.positive + self.negative + self.neutral
+
+    @property
+    def positive_percent(self) -> int | None:
+        """The positive share of the reactions, rounded; None without any."""
+        return round(100 * self.positive / self.total) if self.total else None
+
+
+def grid_reactions_7d(items: list[dict]) -> dict[tuple[str, int], Reactions]:
+    """Return the 7-day reactions of the grid's items, by (content_type, content_id).
+
+    Read from `engagement_sentiment_7d`, the public per-content aggregate that
+    GET /api/engagement/sentiment/ serves (counts only, nothing personal); the items' own
+    `positive_sentiment_percent` is a share of all their events, views included, and reads 50
+    with none, so it cannot tell a reader whether anyone reacted. One statement, filtered on
+    the view's grouping keys, so that only these items' rollups are read (rollups index).
+    """
+    if not items:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT content_type, content_id, positive, negative, neutral"
+            " FROM engagement_sentiment_7d"
+            " WHERE (content_type, content_id) IN"
+            " (SELECT * FROM unnest(%s::varchar[], %s::bigint[]))",
+            [[i["content_type"] for i in items], [i["content_id"] for i in items]],
+        )
+        return {
+            (content_type, content_id): Reactions(positive, negative, neutral)
+            for content_type, content_id, positive, negative, neutral in cursor.fetchall()
+        }
