@@ -17,7 +17,7 @@ from urllib.parse import urlencode, urlsplit
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 
 from grid.models import ContentType
 from grid.selectors import (
@@ -55,7 +55,20 @@ def compact_number(value: int) -> str:
 
 
 def counted(value: int, noun: str) -> str:
-    return f"{compact_number(value)} {noun}{'' if value == 1 else 's'}"
+    return f"{compact_number(value)} {plural(value, noun)}"
+
+
+def plural(value: int, noun: str) -> str:
+    return noun if value == 1 else f"{noun}s"
+
+
+@dataclass(frozen=True)
+class Count:
+    """One of a tile's figures: its icon, the figure, and the noun (hidden on small tiles)."""
+
+    kind: str
+    figure: str
+    noun: str = ""
 
 
 def web_address(value) -> str | None:
@@ -110,11 +123,15 @@ class Tile:
 
     @property
     def byline(self) -> list[str]:
+        """The creator and the video's views on YouTube; a topic's week."""
         parts = []
         if self.data.get("creator"):
             parts.append(self.data["creator"])
         if isinstance(self.data.get("views"), int):
             parts.append(f"{counted(self.data['views'], 'view')} on YouTube")
+        week_of = parse_date(self.data["week_of"]) if self.data.get("week_of") else None
+        if not self.is_video and week_of:
+            parts.append(f"Week of {week_of:%-d %b %Y}")
         return parts
 
     @property
@@ -122,18 +139,21 @@ class Tile:
         return self.item["tags"][: TAGS_SHOWN[self.size]]
 
     @property
-    def counts(self) -> list[tuple[str, str]]:
-        """The readers' figures: (icon, text), sentiment last."""
+    def counts(self) -> list[Count]:
+        """The readers' figures on this site, sentiment last."""
         if self.reactions.total:
-            sentiment = f"{self.reactions.positive_percent}% positive"
+            sentiment = Count("sentiment", f"{self.reactions.positive_percent}% positive")
         else:
-            sentiment = "no reactions yet"
-        return [
-            ("views", counted(self.item["view_count"], "view")),
-            ("shares", counted(self.item["share_count"], "share")),
-            ("bookmarks", counted(self.item["bookmark_count"], "bookmark")),
-            ("sentiment", sentiment),
+            sentiment = Count("sentiment", "no reactions yet")
+        figures = [
+            Count(kind, compact_number(self.item[field]), plural(self.item[field], noun))
+            for kind, field, noun in (
+                ("views", "view_count", "view"),
+                ("shares", "share_count", "share"),
+                ("bookmarks", "bookmark_count", "bookmark"),
+            )
         ]
+        return [*figures, sentiment]
 
     @property
     def picked_for_reader(self) -> bool:

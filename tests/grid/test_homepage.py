@@ -77,6 +77,7 @@ class PageReader(HTMLParser):
             tile.images.append(attrs)
         if tag == "li" and ("count" in classes or self._open[-2:-1] == ["ul"]):
             self._item = "count" if "count" in classes else "tag"
+            (tile.counts if self._item == "count" else tile.tags).append("")
 
     def handle_endtag(self, tag):
         if tag == "li":
@@ -102,9 +103,9 @@ class PageReader(HTMLParser):
         if self._heading == 2:
             tile.title = f"{tile.title} {text}".strip()
         if self._item == "count":
-            tile.counts.append(text)
+            tile.counts[-1] = f"{tile.counts[-1]} {text}".strip()
         elif self._item == "tag":
-            tile.tags.append(text)
+            tile.tags[-1] = f"{tile.tags[-1]} {text}".strip()
 
 
 def read_page(response) -> PageReader:
@@ -193,11 +194,9 @@ def test_a_video_shows_its_thumbnail_and_a_topic_a_placeholder(client, transacti
     ]
     assert video_tile.href == "https://www.youtube.com/watch?v=abcDEF12345"
     assert video_tile.tags == ["#ribeye", "#steak"]
-    assert (
-        "Prairie Ribeye Kitchen" in video_tile.text and "241k views on YouTube" in video_tile.text
-    )
+    assert "Prairie Ribeye Kitchen · 241k views on YouTube" in video_tile.text
     assert topic_tile.images == []
-    assert "Trending topic" in topic_tile.text
+    assert "Trending topic" in topic_tile.text and "Week of 23 Nov 2026" in topic_tile.text
     assert topic_tile.tags == ["#organ-meats"]
 
 
