@@ -94,10 +94,11 @@ def sample_week(transactional_db):
 
 @pytest.fixture
 def open_homepage(browser: Browser, live_server) -> Iterator[Callable[..., ReaderPage]]:
-    """Open `/` in a new browser context: a reader's user agent, YouTube stubbed."""
+    """Open `/` in a new browser context: a reader's user agent, YouTube stubbed, and the page
+    served with the Content-Security-Policy `csp` if one is given."""
     contexts = []
 
-    def open_(*, viewport=DESKTOP, cookies=(), **options) -> ReaderPage:
+    def open_(*, viewport=DESKTOP, cookies=(), csp: str | None = None, **options) -> ReaderPage:
         context = browser.new_context(
             base_url=live_server.url, viewport=viewport, user_agent=READER_USER_AGENT, **options
         )
@@ -106,7 +107,12 @@ def open_homepage(browser: Browser, live_server) -> Iterator[Callable[..., Reade
 
         def answer(route):
             url = route.request.url
-            if url.startswith(live_server.url):
+            if csp and url == f"{live_server.url}/":
+                page = route.fetch()
+                route.fulfill(
+                    response=page, headers={**page.headers, "content-security-policy": csp}
+                )
+            elif url.startswith(live_server.url):
                 route.continue_()
             elif url.startswith(THUMBNAILS):
                 route.fulfill(body=thumbnail(url), content_type="image/svg+xml")
@@ -379,4 +385,34 @@ def test_without_javascript_the_page_reads_whole_and_shows_no_dead_buttons(
         expect(tile.locator(".tile-title")).to_be_visible()
         expect(tile.locator(".tile-counts")).to_contain_text("no reactions yet")
         expect(tile.locator(".tile-actions")).to_be_hidden()
+    reader.assert_clean()
+
+
+# Scripts, styles, connections and everything else from this site only; the thumbnails from
+# YouTube's image host, where the imported data points.
+STRICT_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https://i.ytimg.com;"
+    " connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_works_under_a_strict_content_security_policy(sample_week, open_homepage):
+    """No inline script or style and nothing from another site but thumbnails: under a strict
+    CSP nothing is refused, the script runs and its events are sent."""
+    reader = open_homepage(csp=STRICT_CSP)
+    reader.page.evaluate(
+        """() => {
+            window.refused = [];
+            document.addEventListener('securitypolicyviolation',
+                event => window.refused.push(event.violatedDirective + ' ' + event.blockedURI));
+        }"""
+    )
+    show_every_picture(reader.page)
+    bookmark = reader.tile(4).locator("[data-action='bookmark']")
+    bookmark.click()
+    expect(bookmark).to_have_attribute("aria-pressed", "true")
+    eventually(lambda: len(events("bookmark")) == 1)
+    assert reader.page.evaluate("window.refused") == []
+    assert reader.page.evaluate("Array.from(document.images).every(i => i.naturalWidth > 0)")
     reader.assert_clean()
