@@ -172,20 +172,23 @@ def grid_reactions_7d(items: list[dict]) -> dict[tuple[str, int], Reactions]:
     Read from `engagement_sentiment_7d`, the public per-content aggregate that
     GET /api/engagement/sentiment/ serves (counts only, nothing personal); the items' own
     `positive_sentiment_percent` is a share of all their events, views included, and reads 50
-    with none, so it cannot tell a reader whether anyone reacted. One statement, filtered on
-    the view's grouping keys, so that only these items' rollups are read (rollups index).
+    with none, so it cannot tell a reader whether anyone reacted.
     """
     if not items:
         return {}
+    wanted = {(item["content_type"], item["content_id"]) for item in items}
     with connection.cursor() as cursor:
+        # Plain conditions on the view's grouping keys reach below its GROUP BY, so only these
+        # items' rollups are read, by engagement_rollups_content_hour (a semi-join on the pairs
+        # would aggregate every item's week first). The pairs are picked out below.
         cursor.execute(
             "SELECT content_type, content_id, positive, negative, neutral"
             " FROM engagement_sentiment_7d"
-            " WHERE (content_type, content_id) IN"
-            " (SELECT * FROM unnest(%s::varchar[], %s::bigint[]))",
-            [[i["content_type"] for i in items], [i["content_id"] for i in items]],
+            " WHERE content_type = ANY(%s::varchar[]) AND content_id = ANY(%s::bigint[])",
+            [sorted({kind for kind, _ in wanted}), sorted({key for _, key in wanted})],
         )
         return {
             (content_type, content_id): Reactions(positive, negative, neutral)
             for content_type, content_id, positive, negative, neutral in cursor.fetchall()
+            if (content_type, content_id) in wanted
         }

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 import pytest
 
 from grid.models import RefreshTrigger
+from grid.selectors import Reactions, grid_reactions_7d
 from grid.services import grid_refresh
 from grid.views import compact_number
 from tests import factories as f
@@ -284,3 +285,23 @@ def test_an_empty_grid_says_so(client, db):
 def test_counts_are_shown_compactly(value, shown):
     """Large counts read as 1.2k or 2.5M, small ones as they are."""
     assert compact_number(value) == shown
+
+
+def test_reactions_are_read_for_exactly_the_tiles_items(db):
+    """The lookup filters by types and ids separately (so the view's index is used): an item
+    matching one of each, but not shown, is left out."""
+    shown_topic, shown_video = f.make_topic(id=1001), f.make_video(id=1002)
+    hidden_topic = f.make_topic(id=1002)  # same id as the video, another type
+    for content_type, content_id in (("trending_topic", 1001), ("trending_topic", 1002)):
+        f.make_engagement(
+            content_type=content_type,
+            content_id=content_id,
+            interaction_type="reaction",
+            sentiment="positive",
+        )
+    items = [
+        {"content_type": "trending_topic", "content_id": shown_topic.id},
+        {"content_type": "top_video", "content_id": shown_video.id},
+    ]
+    assert grid_reactions_7d(items) == {("trending_topic", 1001): Reactions(positive=1)}
+    assert hidden_topic.id == 1002
