@@ -246,7 +246,9 @@ def test_share_copies_the_link_and_bookmark_is_remembered(sample_week, open_home
     bookmark.click()
     expect(bookmark).to_have_attribute("aria-pressed", "true")
     expect(bookmark).to_be_disabled()
+    expect(bookmark).to_be_focused()  # a keyboard reader keeps their place
     eventually(lambda: [(e.content_type, e.content_id) for e in events("bookmark")] == [content])
+    reader.page.keyboard.press("Enter")  # pressed again, from the keyboard: nothing more is sent
 
     reader.page.reload()
     expect(reader.tile(2).locator("[data-action='bookmark']")).to_contain_text("Bookmarked")

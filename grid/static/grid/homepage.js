@@ -119,9 +119,10 @@
     }
   }
 
+  // aria-disabled rather than disabled: the button keeps the keyboard's focus.
   function showBookmarked(button) {
     button.setAttribute("aria-pressed", "true");
-    button.disabled = true;
+    button.setAttribute("aria-disabled", "true");
     button.querySelector(".tile-action-label").textContent = "Bookmarked";
   }
 
@@ -159,7 +160,7 @@
     }
     actions.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-action]");
-      if (!button || button.disabled) {
+      if (!button || button.getAttribute("aria-disabled") === "true") {
         return;
       }
       if (button.dataset.action === "share") {
