@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "corsheaders",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -132,6 +133,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before anything that answers, preflights included
     "grid.middleware.CachedHomepageMiddleware",  # a cached public grid needs nothing below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -279,6 +281,18 @@ SPECTACULAR_SETTINGS = {
         "carnivore.schema.document_errors_of_every_operation",
     ],
 }
+
+# --- CORS and CDN caching ---------------------------------------------------------------
+# The frontend's origins (e.g. https://carnivoreweekly.com) may call the API from the browser;
+# no other origin gets CORS headers. Cross-origin callers authenticate with a token or JWT
+# header, never with this site's cookies, so credentials are not allowed.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/"
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+# How long browsers and CDNs may reuse the anonymous GET /api/grid/, then serve it stale while
+# they fetch it again in the background.
+GRID_MAX_AGE = env.int("GRID_MAX_AGE", default=60)
+GRID_STALE_WHILE_REVALIDATE = env.int("GRID_STALE_WHILE_REVALIDATE", default=300)
 
 # --- Jobs (django-q2) -----------------------------------------------------------------------
 Q_CLUSTER = {

@@ -1,4 +1,4 @@
-"""URL map: the admin, the REST API under /api/, and the health check."""
+"""URL map: the reader's homepage at /, the admin, the REST API under /api/, the health check."""
 
 from django.contrib import admin
 from django.core.exceptions import RequestDataTooBig
@@ -52,6 +52,7 @@ api_urlpatterns = [
 ]
 
 urlpatterns = [
+    path("", include("grid.page_urls")),
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),
     path("healthz", healthz, name="healthz"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -21,9 +22,6 @@ from grid.selectors import (
     interest_tags_of,
 )
 from grid.services import MAX_INTERESTS, grid_refresh, interests_normalised_each, interests_set
-
-# How long browsers and CDNs may reuse the homepage (the server's own cache may hold it longer).
-BROWSER_CACHE_SECONDS = 60
 
 
 class RankingOut(serializers.Serializer):
@@ -86,10 +84,14 @@ class PersonalizedOut(serializers.Serializer):
 
 
 class GridApi(APIView):
-    """The public homepage grid, as the last refresh ranked it."""
+    """The public homepage grid, as the last refresh ranked it.
+
+    Callers without an Authorization header are answered by CachedHomepageMiddleware before
+    they get here; this view answers those with one, once the stack has checked it.
+    """
 
     permission_classes = [AllowAny]
-    authentication_classes = []  # public and cached: no user is looked up
+    authentication_classes = []  # the same grid for everyone: no user is looked up
 
     @extend_schema(
         operation_id="grid_homepage",
@@ -100,17 +102,30 @@ class GridApi(APIView):
         },
     )
     def get(self, request):
-        return homepage_response(request, grid_homepage())
+        return homepage_response(request, grid_homepage(), shared=False)
 
 
-def homepage_response(request, homepage: Homepage) -> HttpResponse:
-    """The homepage's JSON, or 304 when the caller's ETag is current, with caching headers."""
+def homepage_response(request, homepage: Homepage, *, shared: bool) -> HttpResponse:
+    """The homepage's JSON, or 304 when the caller's ETag is current, with caching headers.
+
+    `shared`: the caller sent no credentials, so CDNs and other shared caches may keep the
+    answer (GRID_MAX_AGE, then GRID_STALE_WHILE_REVALIDATE while they fetch it again);
+    otherwise only the caller's own browser may.
+    """
     if request.headers.get("If-None-Match") == homepage.etag:
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(homepage.body, content_type="application/json")
     response["ETag"] = homepage.etag
-    patch_cache_control(response, public=True, max_age=BROWSER_CACHE_SECONDS)
+    if shared:
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.GRID_MAX_AGE,
+            stale_while_revalidate=settings.GRID_STALE_WHILE_REVALIDATE,
+        )
+    else:
+        patch_cache_control(response, private=True, max_age=settings.GRID_MAX_AGE)
     return response
 
 

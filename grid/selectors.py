@@ -201,3 +201,50 @@ def grid_item_sources(contents: list[tuple[str, int]]) -> dict[tuple[str, int], 
             content_type, content_id, title, base_score, week_of, is_active, json.loads(data)
         )
     return sources
+
+
+@dataclass(frozen=True)
+class Reactions:
+    """Readers' reactions to one piece of content over the last 7 days: events that carry a
+    sentiment (reactions, and comments with one)."""
+
+    positive: int = 0
+    negative: int = 0
+    neutral: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.positive + self.negative + self.neutral
+
+    @property
+    def positive_percent(self) -> int | None:
+        """The positive share of the reactions, rounded; None without any."""
+        return round(100 * self.positive / self.total) if self.total else None
+
+
+def grid_reactions_7d(items: list[dict]) -> dict[tuple[str, int], Reactions]:
+    """Return the 7-day reactions of the grid's items, by (content_type, content_id).
+
+    Read from `engagement_sentiment_7d`, the public per-content aggregate that
+    GET /api/engagement/sentiment/ serves (counts only, nothing personal); the items' own
+    `positive_sentiment_percent` is a share of all their events, views included, and reads 50
+    with none, so it cannot tell a reader whether anyone reacted.
+    """
+    if not items:
+        return {}
+    wanted = {(item["content_type"], item["content_id"]) for item in items}
+    with connection.cursor() as cursor:
+        # Plain conditions on the view's grouping keys reach below its GROUP BY, so only these
+        # items' rollups are read, by engagement_rollups_content_hour (a semi-join on the pairs
+        # would aggregate every item's week first). The pairs are picked out below.
+        cursor.execute(
+            "SELECT content_type, content_id, positive, negative, neutral"
+            " FROM engagement_sentiment_7d"
+            " WHERE content_type = ANY(%s::varchar[]) AND content_id = ANY(%s::bigint[])",
+            [sorted({kind for kind, _ in wanted}), sorted({key for _, key in wanted})],
+        )
+        return {
+            (content_type, content_id): Reactions(positive, negative, neutral)
+            for content_type, content_id, positive, negative, neutral in cursor.fetchall()
+            if (content_type, content_id) in wanted
+        }

@@ -23,7 +23,7 @@ from carnivore.staff_groups import STAFF_GROUPS, staff_permissions_grant
 from tests.pgbouncer import connections_through_pgbouncer
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-pytest_plugins = ["tests.supabase.plugin"]
+pytest_plugins = ["tests.supabase.plugin", "tests.browser"]
 
 
 def database_url(settings_dict: dict, dbname: str) -> str:

@@ -11,42 +11,17 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from audit.models import AuditLog
 from carnivore.db_context import admin_identity, run_as
 from grid.models import BentoGridItem, RefreshTrigger
 from grid.services import grid_refresh
 from tests import factories as f
-from tests.conftest import PROJECT_DIR
-from tests.pgbouncer import require_system_tool
+from tests.browser import screenshot
 from trending.models import TrendingTopic
 
-ARTIFACTS = PROJECT_DIR / "var" / "artifacts"
 PASSWORD = "a-long-password-1"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium (never a browser Playwright downloads)."""
-    chromium = require_system_tool("chromium")
-    # Playwright's sync API keeps an event loop in this thread; Django's ORM, used by the test
-    # around the browser steps, would otherwise refuse to run beside it.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -66,13 +41,6 @@ def log_in(page: Page, username: str, next_url: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(f"**{next_url}")
-
-
-def screenshot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
-    print(f"screenshot: {path}")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -19,7 +19,7 @@ import json
 
 import pytest
 import schemathesis
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import RequestFactory
@@ -101,7 +101,8 @@ def connection_kept_open():
 def unthrottled(settings):
     """Throttling stays on but never bites: every example would otherwise soon be a 429."""
     settings.ENGAGEMENT_ANON_RATE = settings.ENGAGEMENT_USER_RATE = "1000000/min"
-    cache.clear()  # no throttle counts, and no homepage cached by an earlier test
+    cache.clear()  # no throttle counts
+    caches["homepage"].clear()  # and no homepage cached by an earlier test
 
 
 @pytest.fixture(params=IDENTITIES)
