@@ -181,7 +181,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # Video thumbnails come from YouTube's image host (the crawls' thumbnail_url).
+        "img-src": [SELF, "data:", "https://i.ytimg.com"],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

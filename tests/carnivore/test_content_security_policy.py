@@ -16,7 +16,7 @@ POLICY = {
     "default-src": "'self'",
     "script-src": "'self'",
     "style-src": "'self'",
-    "img-src": "'self' data:",
+    "img-src": "'self' data: https://i.ytimg.com",
     "font-src": "'self'",
     "connect-src": "'self'",
     "object-src": "'none'",
