@@ -15,7 +15,8 @@
 -- engagement_rollup_ahead how far, so that no later run counts them again.
 --
 -- For each (content, hour) it adds the events' counts to the rollup, and the readers' votes that
--- are new (engagement_votes: one per reader, kind of action, item and hour) to its reader_*
+-- are new (engagement_votes: one per reader, kind of action, item and hour; the reader is the
+-- event's user, else its reader_key) to its reader_*
 -- counts; creates the grid rows of content seen for the first time (from grid_item_sources);
 -- adds to the items' all-time counts; and recomputes their window figures
 -- (engagement_figures_update). SECURITY DEFINER: the service role runs it, the owner writes.
@@ -44,14 +45,14 @@ BEGIN
 
     WITH batch_rows AS (
         SELECT e.id, e.content_type, e.content_id, e.created_at, e.interaction_type,
-               e.sentiment, e.reader_key, e.insert_xid
+               e.sentiment, coalesce(e.user_id, e.reader_key) AS reader_key, e.insert_xid
         FROM public.content_engagement e
         WHERE e.insert_xid >= from_xid AND e.insert_xid < upto_xid
           AND NOT EXISTS (SELECT 1 FROM public.engagement_rollup_ahead a
                           WHERE a.xid = e.insert_xid AND e.id <= a.counted_id)
         UNION ALL
         SELECT e.id, e.content_type, e.content_id, e.created_at, e.interaction_type,
-               e.sentiment, e.reader_key, e.insert_xid
+               e.sentiment, coalesce(e.user_id, e.reader_key) AS reader_key, e.insert_xid
         FROM public.content_engagement e
         WHERE e.insert_xid = own_xid AND e.id > coalesce(own_counted_to, 0)
     ), own AS (

@@ -14,7 +14,8 @@ RETURNS TABLE (
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
     WITH events AS (
         SELECT e.content_type, e.content_id, e.created_at, e.interaction_type, e.sentiment,
-               e.reader_key, date_trunc('hour', e.created_at, 'UTC') AS hour,
+               coalesce(e.user_id, e.reader_key) AS reader_key,
+               date_trunc('hour', e.created_at, 'UTC') AS hour,
                public.engagement_vote_kind(e.interaction_type, e.sentiment) AS vote_kind
         FROM public.content_engagement e
     ), votes AS (
