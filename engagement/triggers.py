@@ -79,27 +79,30 @@ class CheckInsertedEvents(DefinerTrigger):
     when = pgtrigger.After
     operation = pgtrigger.Insert
     referencing = pgtrigger.Referencing(new="new_events")
-    declare = [("bad", "record")]
+    declare = [
+        ("latest", "timestamptz"),
+        ("contents", "public.engagement_content[]"),
+        ("missing", "public.engagement_content"),
+    ]
+    # One pass over the statement's rows (PL/pgSQL plans a query that reads the transition
+    # table anew at every statement: keep it simple); the lookups then run in a function whose
+    # plan is kept per connection.
     func = """
-        SELECT e.created_at INTO bad FROM new_events e
-        WHERE e.created_at > clock_timestamp() LIMIT 1;
-        IF FOUND THEN
+        SELECT max(e.created_at),
+               array_agg(DISTINCT ROW(e.content_type, e.content_id)::public.engagement_content)
+        INTO latest, contents
+        FROM new_events e;
+        IF latest > clock_timestamp() THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation',
                 CONSTRAINT = 'content_engagement_created_at_not_future',
-                MESSAGE = format('created_at %s is in the future', bad.created_at);
+                MESSAGE = format('created_at %s is in the future', latest);
         END IF;
-        SELECT e.content_type, e.content_id INTO bad
-        FROM (SELECT DISTINCT n.content_type, n.content_id FROM new_events n) e
-        LEFT JOIN public.grid_content c
-               ON c.content_type = e.content_type AND c.content_id = e.content_id
-        WHERE c.is_active IS NOT TRUE
-        ORDER BY e.content_type, e.content_id
-        LIMIT 1;
-        IF FOUND THEN
+        missing := public.engagement_content_missing(contents);
+        IF missing.content_id IS NOT NULL THEN
             RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
                 CONSTRAINT = 'content_engagement_content_exists',
                 MESSAGE = format('%s %s does not exist or is hidden',
-                                 bad.content_type, bad.content_id);
+                                 missing.content_type, missing.content_id);
         END IF;
         RETURN NULL;
     """
