@@ -19,7 +19,9 @@
 -- event's user, else its reader_key) to its reader_*
 -- counts; creates the grid rows of content seen for the first time (from grid_item_sources);
 -- adds to the items' all-time counts; and recomputes their window figures
--- (engagement_figures_update). SECURITY DEFINER: the service role runs it, the owner writes.
+-- (engagement_figures_update). It also keeps the salts of anonymous readers' fingerprints ready:
+-- today's and tomorrow's made, past days' deleted. SECURITY DEFINER: the service role runs it,
+-- the owner writes.
 CREATE OR REPLACE FUNCTION public.engagement_rollup_drain() RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
@@ -36,6 +38,16 @@ BEGIN
         ON CONFLICT (id) DO NOTHING;
         SELECT s.next_xid INTO from_xid FROM public.engagement_rollup_state s WHERE s.id = 1 FOR UPDATE;
     END IF;
+    -- Today's and tomorrow's salts exist before any reader needs them (a writer making the
+    -- day's first salt would hold every other anonymous writer until it commits), and past
+    -- days' are gone.
+    INSERT INTO public.engagement_salts (day, salt)
+    SELECT day, uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid())
+    FROM (VALUES ((now() AT TIME ZONE 'UTC')::date), ((now() AT TIME ZONE 'UTC')::date + 1)) d (day)
+    WHERE NOT EXISTS (SELECT 1 FROM public.engagement_salts s WHERE s.day = d.day)
+    ON CONFLICT (day) DO NOTHING;
+    DELETE FROM public.engagement_salts WHERE day < (now() AT TIME ZONE 'UTC')::date;
+
     -- Taken after the lock: a run that waited for another sees what that one did. The lock gave
     -- this transaction its id, which is at or above the oldest one running.
     upto_xid := pg_snapshot_xmin(pg_current_snapshot());
