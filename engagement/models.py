@@ -131,6 +131,8 @@ class ContentEngagement(models.Model):
         editable=False,
     )
     insert_xid = TransactionIdField(db_default=CurrentTransactionId(), editable=False)
+    # When the event reached the database (created_at may be earlier): its vote's hour.
+    inserted_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
         db_table = "content_engagement"
@@ -204,7 +206,9 @@ class EngagementRollup(models.Model):
     """Counts of one content's events in one hour, and of its distinct readers' actions.
 
     Written only by the rollup (engagement/sql/engagement_rollup_drain.sql): no modified_at.
-    `reader_*` count each reader once per kind of action in the hour (one reader, one vote);
+    The event counts are of the events that happened in the hour (`created_at`); `reader_*`
+    count each reader once per kind of action that reached the database in the hour
+    (`inserted_at`: one reader, one vote, however the client dates its events);
     `reader_positive`/`reader_negative` are comments and reactions with that sentiment.
     """
 

@@ -1,7 +1,7 @@
 -- engagement_score_drift(): every figure that differs from a recount of the raw events, one row
 -- per figure. Each grid item is recounted as of the hour it was scored for (`scored_at`): the
 -- all-time counts, the 24-hour and 7-day sums, the display engagement_score and sentiment, and
--- reader_weight_7d from the events' distinct (reader, kind, hour) votes; then each hourly rollup
+-- reader_weight_7d from the events' distinct (reader, kind, hour stored) votes; then each hourly rollup
 -- against the events of its hour, readers' votes included. Events the rollup has not taken yet
 -- count as drift: callers run engagement_rollup_drain first (engagement.selectors
 -- .engagement_score_drift does). Reads every event: a verification, not a hot path. Used by
@@ -16,10 +16,12 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
         SELECT e.content_type, e.content_id, e.created_at, e.interaction_type, e.sentiment,
                coalesce(e.user_id, e.reader_key) AS reader_key,
                date_trunc('hour', e.created_at, 'UTC') AS hour,
+               date_trunc('hour', e.inserted_at, 'UTC') AS vote_hour,
                public.engagement_vote_kind(e.interaction_type, e.sentiment) AS vote_kind
         FROM public.content_engagement e
     ), votes AS (
-        SELECT DISTINCT v.content_type, v.content_id, v.hour, v.vote_kind, v.reader_key
+        SELECT DISTINCT v.content_type, v.content_id, v.vote_hour AS hour, v.vote_kind,
+                        v.reader_key
         FROM events v WHERE v.vote_kind IS NOT NULL
     ), item_events AS (
         SELECT g.id, g.content_type, g.content_id, g.scored_at,
