@@ -85,8 +85,10 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
                count(*) FILTER (WHERE x.interaction_type = 'view') AS views
         FROM events x GROUP BY 1, 2, 3
     ) e ON e.content_type = r.content_type AND e.content_id = r.content_id AND e.hour = r.hour
-    WHERE r.events IS DISTINCT FROM e.events OR r.positive IS DISTINCT FROM e.positive
-       OR r.views IS DISTINCT FROM e.views
+    -- A rollup may hold readers' votes of an hour in which none of its events happened.
+    WHERE coalesce(r.events, 0) <> coalesce(e.events, 0)
+       OR coalesce(r.positive, 0) <> coalesce(e.positive, 0)
+       OR coalesce(r.views, 0) <> coalesce(e.views, 0)
     UNION ALL
     SELECT NULL, r.content_type, r.content_id,
            'rollup readers ' || to_char(r.hour AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:00'),

@@ -19,7 +19,7 @@ from django.db import connection
 
 from grid.models import RefreshTrigger
 from grid.services import grid_refresh
-from trending.services import weekly_import
+from trending.weekly_import.run import weekly_import
 
 TILES = 7
 FRESH_TILES = 5
@@ -75,12 +75,6 @@ def homepage_tiles() -> list[tuple]:
 
 
 ORDERS = ["date order", "reverse date order"]
-# With the grid rows' week_of filled from grid_item_sources after the import, both tests pass.
-IMPORT_LEAVES_NO_WEEK = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the weekly import (trending/services.py _write_grid_items) creates grid rows "
-    "without week_of, so imported content has no age penalty and old weeks keep the homepage",
-)
 
 
 def backfill(order: str) -> tuple[date, list[tuple]]:
@@ -94,7 +88,6 @@ def backfill(order: str) -> tuple[date, list[tuple]]:
 
 @pytest.mark.django_db
 @pytest.mark.slow
-@IMPORT_LEAVES_NO_WEEK
 @pytest.mark.parametrize("order", ORDERS)
 def test_the_newest_real_week_takes_at_least_five_tiles(order):
     """After importing every published week, in date order or newest first, a refresh gives at
@@ -106,7 +99,6 @@ def test_the_newest_real_week_takes_at_least_five_tiles(order):
 
 @pytest.mark.django_db
 @pytest.mark.slow
-@IMPORT_LEAVES_NO_WEEK
 @pytest.mark.parametrize("order", ORDERS)
 def test_each_tile_of_a_backfilled_grid_is_aged_by_its_contents_week(order):
     """After the same backfill, every tile's week_of (what its age penalty counts from) is the
