@@ -787,7 +787,7 @@ def test_progress_is_reported_step_by_step(real):
     steps = []
     real.import_all(progress=lambda step, done, total: steps.append((step, done, total)))
 
-    total = len(real.reports) + len(real.crawls) + 2 + 5
+    total = len(real.reports) + len(real.crawls) + 2 + 6
     assert steps[-1] == ("writing grid items", total, total)
     assert [done for _, done, _ in steps] == sorted(done for _, done, _ in steps)
     assert steps[0] == ("reading 2026-03-01_e940c7fa.json", 0, total)

@@ -131,17 +131,18 @@ def test_a_slug_no_route_takes_gets_a_json_404(client, db):
     assert response.json() == {"detail": "Not found."}
 
 
-def test_creators_by_subscribers_and_recommended_by_shared_focus(client, db):
-    """Creators list by subscribers; recommendations need a reader and rank by shared focus."""
-    small = f.make_creator(subscriber_count=1_000, focus_areas=["budget", "recipes"])
-    big = f.make_creator(subscriber_count=900_000, focus_areas=["science"])
-    both = f.make_creator(subscriber_count=5_000, focus_areas=["budget", "science"])
-    f.make_creator(subscriber_count=2_000_000, focus_areas=["budget"], is_active=False)
-    assert [c["id"] for c in client.get("/api/creators/").json()["results"]] == [
-        big.id,
-        both.id,
-        small.id,
-    ]
+def test_creators_by_appearances_then_views_and_recommended_by_shared_focus(client, db):
+    """Creators list by appearances, then views (never subscribers); recommendations need a
+    reader and rank by shared focus areas, then appearances, then views."""
+    few = f.make_creator(appearances=2, total_views=10, focus_areas=["budget", "recipes"])
+    most = f.make_creator(appearances=5, total_views=1, focus_areas=["science"])
+    both = f.make_creator(appearances=2, total_views=500, focus_areas=["budget", "science"])
+    seen = f.make_creator(appearances=2, total_views=499, focus_areas=["budget"])
+    f.make_creator(appearances=9, subscriber_count=10**6, focus_areas=["budget"], is_active=False)
+    f.make_creator(appearances=0, subscriber_count=10**6, focus_areas=[])
+    listed = client.get("/api/creators/").json()["results"]
+    assert [c["id"] for c in listed][:4] == [most.id, both.id, seen.id, few.id]
+    assert len(listed) == 5
 
     assert client.get("/api/creators/recommended/").status_code == 401
     reader = f.make_user()
@@ -150,9 +151,31 @@ def test_creators_by_subscribers_and_recommended_by_shared_focus(client, db):
     recommended = client.get("/api/creators/recommended/").json()["results"]
     assert [(c["id"], c["shared_focus_areas"]) for c in recommended] == [
         (both.id, 2),
-        (big.id, 1),
-        (small.id, 1),
+        (most.id, 1),
+        (seen.id, 1),
+        (few.id, 1),
     ]
+
+
+def test_unknown_subscriber_count_is_null(client, db):
+    """A creator whose subscriber count is unknown shows null, not 0; a known one shows it."""
+    unknown = f.make_creator()
+    known = f.make_creator(subscriber_count=0)
+    counts = {
+        c["id"]: c["subscriber_count"] for c in client.get("/api/creators/").json()["results"]
+    }
+    assert counts == {unknown.id: None, known.id: 0}
+
+
+def test_creator_fields_are_documented(client, db):
+    """The OpenAPI schema says subscriber_count is nullable and explains the reach fields."""
+    schema = client.get("/api/schema/?format=json").json()
+    fields = schema["components"]["schemas"]["CreatorOut"]["properties"]
+    assert fields["subscriber_count"]["nullable"] is True
+    assert "no subscriber counts" in fields["subscriber_count"]["description"]
+    assert "crawls" in fields["appearances"]["description"]
+    assert "meal prep" in fields["focus_areas"]["description"]
+    assert "latest view count" in fields["total_views"]["description"]
 
 
 def test_no_interests_means_no_recommendations(client, db):

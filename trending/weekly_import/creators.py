@@ -102,6 +102,10 @@ def creators_write(week: ImportWeek, user, summary: ImportSummary) -> None:
     if week.rankings is not None:
         _apply_rankings(week, creators, tracked, summary)
     tracked.save(summary.counts["creators"])
+    week.creator_outcomes = {row.pk: "created" for row in tracked.new} | {
+        row.pk: "updated" if tracked.changed_fields(row) else "unchanged"
+        for row in tracked.existing
+    }
 
 
 def _crawl_creator(

@@ -4,10 +4,11 @@
 `ImportFileError` before anything is written), then writes in one transaction under the admin
 identity of the `weekly-import` user, so that row-level security applies and the audit log names
 who imported. The writing steps run in order, each leaving in `ImportWeek` what the next ones
-need: weeks, creators, topics, videos, grid items (one module each, with its rules). Existing
-rows are read once per kind, new rows inserted in bulk and changed rows updated in bulk with
-only their changed fields (`carnivore.bulk_upsert`): importing the same files again writes
-nothing, so it leaves no audit rows and no new `modified_at`. A dry run makes the same writes
+need: weeks, creators, topics, videos, the creators' reach (`creator_reach`: focus areas,
+appearances, views), grid items (one module each, with its rules). Existing rows are read once
+per kind, new rows inserted in bulk and changed rows updated in bulk with only their changed
+fields (`carnivore.bulk_upsert`): importing the same files again writes nothing, so it leaves no
+audit rows and no new `modified_at`. A dry run makes the same writes
 and rolls them back, so its summary says exactly what a real run would change. The topics the
 import created and those whose score jumped (`topics`) each raise a trending alert, queued in
 the import's transaction (`trending.alerts`).
@@ -30,6 +31,7 @@ from trending.alerts import alerts_raise
 from trending.parsers.analyzed import parse_analysis_file
 from trending.parsers.creators import parse_channel_rankings, parse_creator_bios
 from trending.parsers.youtube import parse_youtube_file
+from trending.weekly_import.creator_reach import creator_reach_write
 from trending.weekly_import.creators import creators_write
 from trending.weekly_import.grid_items import grid_items_write
 from trending.weekly_import.state import ImportSummary, ImportWeek
@@ -208,5 +210,6 @@ _WRITE_STEPS: tuple[tuple[str, Callable[[ImportWeek, Any, ImportSummary], None]]
     ("writing creators", creators_write),
     ("writing topics", topics_write),
     ("writing videos", videos_write),
+    ("writing creators' reach", creator_reach_write),
     ("writing grid items", grid_items_write),
 )

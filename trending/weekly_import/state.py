@@ -67,6 +67,8 @@ class ImportWeek:
     report_deliveries: list[Delivery] = field(default_factory=list)
     crawl_deliveries: list[Delivery] = field(default_factory=list)
     creators: CreatorIndex | None = None
+    # creator id: "created", "updated" or "unchanged", as creators_write counted it
+    creator_outcomes: dict[int, str] = field(default_factory=dict)
     topics: dict[str, TrendingTopic] = field(default_factory=dict)
     videos: dict[str, TopVideo] = field(default_factory=dict)
     crawled_weeks: dict[str, date] = field(default_factory=dict)  # video id: its latest crawl
