@@ -234,6 +234,25 @@ def test_analytics_topics_by_week_and_creator_performance_are_public(client, wee
     )
 
 
+def test_creator_performance_counts_a_video_in_two_crawls_once(client, db):
+    """A video listed by two crawls adds its views once; weeks_seen counts both crawls."""
+    creator = f.make_creator()
+    twice = f.make_video(creator=creator, views=100, engagement_score=40)
+    once = f.make_video(creator=creator, views=300, engagement_score=60)
+    june, july = f.make_crawl(), f.make_crawl()
+    f.make_video_week(video=twice, crawl=june)
+    f.make_video_week(video=twice, crawl=july)
+    f.make_video_week(video=once, crawl=july)
+    (row,) = client.get("/api/analytics/creators/").json()["results"]
+    assert (row["videos"], row["total_views"], row["average_views"], row["weeks_seen"]) == (
+        2,
+        400,
+        200,
+        2,
+    )
+    assert row["subscriber_count"] is None
+
+
 def test_user_engagement_summary_is_for_staff(client, db):
     """The per-reader engagement summary: 401 anonymous, 403 for a reader, counts for staff."""
     topic = f.make_topic()
