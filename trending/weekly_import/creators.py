@@ -146,7 +146,7 @@ def _crawl_creator(
         creators.by_crawl_name.setdefault(entry.name, row)
     seen = row.full_data.get("crawl", {}).get("collected_on", "")
     collected_on = crawl.collected_on.isoformat()
-    if collected_on > seen or (collected_on == seen and delivery.current):
+    if collected_on >= seen:  # the latest crawl's (of one day: the last applied)
         if row.creator_name != entry.name:
             holder = creators.by_name.get(entry.name)
             if holder is not None:
