@@ -17,13 +17,15 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from grid.models import BentoGridItem
 from tests.trending.test_import import (
+    REAL_REPORTS,
     SAME_WEEK,
     row_counts,
     table_contents,
     week_document,
 )
-from trending.models import TopicWeek, VideoWeek, WeeklyReport, YoutubeCrawl
+from trending.models import TopicWeek, TrendingTopic, VideoWeek, WeeklyReport, YoutubeCrawl
 from trending.weekly_import.conflicts import WeekConflictError
 from trending.weekly_import.run import weekly_import
 
@@ -229,3 +231,90 @@ def test_command_refuses_a_second_file_for_a_week_with_exit_3(same_week):
     assert "Replaced: 2026-05-10_6787e129.json: the weekly report of May 03" in stdout
     assert re.search(r"2026-05-03 weekly report\W+2026-05-10_6787e129.json\W+replaces", stdout)
     assert WeeklyReport.objects.get().source_file == SAME_WEEK[1]
+
+
+# --- a folder of weeks ---------------------------------------------------------------------
+
+
+def reversed_folder(shared_data, tmp_path):
+    """A folder of the real reports (but the re-delivery) whose names sort newest week first."""
+    folder = tmp_path / "backfill"
+    folder.mkdir()
+    names = [name for name, _ in REAL_REPORTS if name != SAME_WEEK[1]]
+    for position, name in enumerate(names):
+        shutil.copy(shared_data / "analyzed_content" / name, folder / f"{99 - position}-{name}")
+    return folder
+
+
+REAL_WEEKS = [
+    "2026-03-01",
+    "2026-03-06",
+    "2026-03-17",
+    "2026-04-06",
+    "2026-04-19",
+    "2026-05-03",
+    "2026-05-18",
+    "2026-06-17",
+    "2026-07-12",
+    "2026-08-02",
+    "2026-08-19",
+]
+
+
+def test_real_folder_named_newest_first_is_imported_in_date_order(shared_data, tmp_path):
+    """A folder whose names put the newest week first: the weeks are shown, and their reports,
+    topics and grid items written, oldest week first."""
+    folder = reversed_folder(shared_data, tmp_path)
+
+    status, stdout, stderr = run_command(str(folder))
+
+    assert (status, stderr) == (0, "")
+    shown = re.findall(r"(\d{4}-\d{2}-\d{2}) weekly report\W+\d+-\d{4}", stdout)
+    assert shown == REAL_WEEKS
+    written = WeeklyReport.objects.order_by("pk").values_list("week_of", flat=True)
+    assert [day.isoformat() for day in written] == REAL_WEEKS
+    topics = TrendingTopic.objects.order_by("pk").values_list("first_seen_week", flat=True)
+    assert list(topics) == sorted(topics)
+    items = BentoGridItem.objects.order_by("pk").values_list("week_of", flat=True)
+    assert len(items) == 45 and list(items) == sorted(items)
+
+
+def test_real_folder_with_two_files_for_a_week_is_refused_then_replaced(shared_data):
+    """The real folder holds two files for May 03, 2026: refused as a whole (exit 3, nothing
+    written); with --replace-week the later file given wins the week."""
+    folder = shared_data / "analyzed_content"
+
+    status, _, stderr = run_command(str(folder))
+
+    assert status == 3
+    assert stderr.splitlines()[0] == (
+        "2026-05-10_6787e129.json: the weekly report of May 03, 2026 is also "
+        "claimed by 2026-05-03_2027c540.json, a different file; it would change: "
+        + SAME_WEEK_CHANGES
+    )
+    assert row_counts() == dict.fromkeys(row_counts(), 0)
+
+    status, stdout, _ = run_command(str(folder), "--replace-week")
+
+    assert status == 0
+    assert "Replaced: 2026-05-10_6787e129.json: the weekly report" in stdout
+    assert WeeklyReport.objects.get(week_of=date(2026, 5, 3)).source_file == SAME_WEEK[1]
+    assert WeeklyReport.objects.count() == 11
+
+
+def test_bad_file_in_a_folder_writes_no_week(shared_data, tmp_path):
+    """A truncated week among good ones: exit 1 naming the file, line, column and reason; not
+    one week of the folder is written."""
+    folder = reversed_folder(shared_data, tmp_path)
+    newest = folder / f"89-{REAL_REPORTS[-1][0]}"
+    newest.write_bytes(newest.read_bytes()[:-30])
+
+    status, _, stderr = run_command(str(folder))
+
+    assert status == 1
+    assert re.fullmatch(
+        rf"{re.escape(str(newest))}: line \d+, column \d+: .*\(the file ends too early: is it "
+        r"truncated\?\)\n?",
+        stderr,
+    ), stderr
+    assert row_counts() == dict.fromkeys(row_counts(), 0)
