@@ -209,7 +209,7 @@ def test_second_crawl_for_a_day_is_refused_then_replaces_when_asked(write_file, 
 
 def test_command_refuses_a_second_file_for_a_week_with_exit_3(same_week):
     """The command exits 3 naming both files and what differs, writes nothing, and says how to
-    replace; with --replace-week it replaces and says so."""
+    replace (a dry run too); with --replace-week it replaces and says so."""
     assert run_command(str(same_week[0]))[0] == 0
     before = table_contents()
 
@@ -224,6 +224,7 @@ def test_command_refuses_a_second_file_for_a_week_with_exit_3(same_week):
         "--replace-week.",
     ]
     assert table_contents() == before
+    assert run_command(str(same_week[1]), "--dry-run")[0] == 3  # a dry run says so too
 
     status, stdout, stderr = run_command(str(same_week[1]), "--replace-week")
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +79,6 @@ class _Entry:
 class _Listing:
     """What a delivery of a week says: its fields and its entries by key."""
 
-    file: str
-    sha256: str
     fields: dict[str, _Field]
     entries: dict[str, _Entry]
 
@@ -93,7 +92,8 @@ class _Kind:
     period: Callable[[Any], date]
     moment: Callable[[Any], datetime]
     of_file: Callable[[Any], _Listing]
-    stored: Callable[[set[date]], dict[date, _Listing]]
+    stored: Callable[[set[date]], dict[date, Any]]  # the stored rows of these weeks
+    of_row: Callable[[Any], _Listing]  # what a stored row holds (read only for a conflict)
 
 
 def week_conflicts(
@@ -106,27 +106,27 @@ def week_conflicts(
 def _conflicts(kind: _Kind, files: Sequence[Any]) -> list[WeekConflict]:
     # The order in which the import applies them: by week, then generated time, then as given.
     ordered = sorted(files, key=lambda file: (kind.period(file), kind.moment(file)))
-    stored = kind.stored({kind.period(file) for file in ordered})
-    held: dict[date, tuple[_Listing, bool]] = {
-        week: (listing, True) for week, listing in stored.items()
+    holders: dict[date, tuple[Callable[[], _Listing], str, str, bool]] = {
+        week: (partial(kind.of_row, row), row.source_sha256, row.source_file or _UNNAMED, True)
+        for week, row in kind.stored({kind.period(file) for file in ordered}).items()
     }
     conflicts = []
     for file in ordered:
-        week = kind.period(file)
-        listing = kind.of_file(file)
-        holder, in_database = held.setdefault(week, (listing, False))
-        if holder.sha256 == listing.sha256:
-            continue
-        conflicts.append(
-            WeekConflict(
-                kind=kind.label,
-                week=week,
-                file=listing.file,
-                held_by=holder.file,
-                stored=in_database,
-                changes=_changes(kind, holder, listing),
-            )
+        week, name = kind.period(file), Path(file.file).name
+        held, sha256, held_by, stored = holders.setdefault(
+            week, (partial(kind.of_file, file), file.sha256, name, False)
         )
+        if sha256 != file.sha256:
+            conflicts.append(
+                WeekConflict(
+                    kind=kind.label,
+                    week=week,
+                    file=name,
+                    held_by=held_by,
+                    stored=stored,
+                    changes=_changes(kind, held(), kind.of_file(file)),
+                )
+            )
     return conflicts
 
 
@@ -203,8 +203,6 @@ def _topic_figures(rank: int, score: Decimal) -> dict[str, Any]:
 
 def _report_of_file(report: AnalysisReport) -> _Listing:
     return _Listing(
-        file=Path(report.file).name,
-        sha256=report.sha256,
         fields=_report_fields(
             report.generated_at, report.weekly_summary, report.key_insights, report.qa_section
         ),
@@ -215,28 +213,26 @@ def _report_of_file(report: AnalysisReport) -> _Listing:
     )
 
 
-def _stored_reports(weeks: set[date]) -> dict[date, _Listing]:
-    rows = {row.pk: row for row in WeeklyReport.objects.filter(week_of__in=weeks)}
-    entries: dict[int, dict[str, _Entry]] = {pk: {} for pk in rows}
-    for week in (
-        TopicWeek.objects.filter(report__in=list(rows))
-        .select_related("topic")
-        .order_by("report", "rank", "topic__topic_slug")
-    ):
-        entries[week.report_id][week.topic.topic_slug] = _Entry(
-            week.topic.topic_name, _topic_figures(week.rank, week.engagement_score), week.entry
-        )
-    return {
-        row.week_of: _Listing(
-            file=row.source_file or _UNNAMED,
-            sha256=row.source_sha256,
-            fields=_report_fields(
-                row.generated_at, row.weekly_summary, row.key_insights, row.qa_section
-            ),
-            entries=entries[pk],
-        )
-        for pk, row in rows.items()
-    }
+def _stored_reports(weeks: set[date]) -> dict[date, WeeklyReport]:
+    return {row.week_of: row for row in WeeklyReport.objects.filter(week_of__in=weeks)}
+
+
+def _report_of_row(row: WeeklyReport) -> _Listing:
+    # trending_topic_weeks_by_rank (report_id, rank) serves the filter.
+    weeks = (
+        TopicWeek.objects.filter(report=row)
+        .order_by("rank", "topic__topic_slug")
+        .values_list("topic__topic_slug", "topic__topic_name", "rank", "engagement_score", "entry")
+    )
+    return _Listing(
+        fields=_report_fields(
+            row.generated_at, row.weekly_summary, row.key_insights, row.qa_section
+        ),
+        entries={
+            slug: _Entry(name, _topic_figures(rank, score), entry)
+            for slug, name, rank, score, entry in weeks
+        },
+    )
 
 
 _REPORTS = _Kind(
@@ -246,6 +242,7 @@ _REPORTS = _Kind(
     moment=lambda report: report.generated_at,
     of_file=_report_of_file,
     stored=_stored_reports,
+    of_row=_report_of_row,
 )
 
 
@@ -268,8 +265,6 @@ def _video_figures(rank: int, views: int, likes: int, comments: int) -> dict[str
 
 def _crawl_of_file(crawl: CrawlFile) -> _Listing:
     return _Listing(
-        file=Path(crawl.file).name,
-        sha256=crawl.sha256,
         fields=_crawl_fields(crawl.collected_at, crawl.total_videos_found, crawl.search_queries),
         entries={
             video.video_id: _Entry(
@@ -282,28 +277,26 @@ def _crawl_of_file(crawl: CrawlFile) -> _Listing:
     )
 
 
-def _stored_crawls(weeks: set[date]) -> dict[date, _Listing]:
-    rows = {row.pk: row for row in YoutubeCrawl.objects.filter(collected_on__in=weeks)}
-    entries: dict[int, dict[str, _Entry]] = {pk: {} for pk in rows}
-    for week in (
-        VideoWeek.objects.filter(crawl__in=list(rows))
-        .select_related("video")
-        .order_by("crawl", "rank", "video__video_id")
-    ):
-        entries[week.crawl_id][week.video.video_id] = _Entry(
-            week.video.title,
-            _video_figures(week.rank, week.views, week.likes, week.comments),
-            week.entry,
+def _stored_crawls(weeks: set[date]) -> dict[date, YoutubeCrawl]:
+    return {row.collected_on: row for row in YoutubeCrawl.objects.filter(collected_on__in=weeks)}
+
+
+def _crawl_of_row(row: YoutubeCrawl) -> _Listing:
+    # top_video_weeks_by_rank (crawl_id, rank) serves the filter.
+    weeks = (
+        VideoWeek.objects.filter(crawl=row)
+        .order_by("rank", "video__video_id")
+        .values_list(
+            "video__video_id", "video__title", "rank", "views", "likes", "comments", "entry"
         )
-    return {
-        row.collected_on: _Listing(
-            file=row.source_file or _UNNAMED,
-            sha256=row.source_sha256,
-            fields=_crawl_fields(row.collected_at, row.total_videos_found, row.search_queries),
-            entries=entries[pk],
-        )
-        for pk, row in rows.items()
-    }
+    )
+    return _Listing(
+        fields=_crawl_fields(row.collected_at, row.total_videos_found, row.search_queries),
+        entries={
+            video_id: _Entry(title, _video_figures(rank, views, likes, comments), entry)
+            for video_id, title, rank, views, likes, comments, entry in weeks
+        },
+    )
 
 
 _CRAWLS = _Kind(
@@ -313,4 +306,5 @@ _CRAWLS = _Kind(
     moment=lambda crawl: crawl.collected_at,
     of_file=_crawl_of_file,
     stored=_stored_crawls,
+    of_row=_crawl_of_row,
 )
