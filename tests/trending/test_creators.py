@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from django.db import IntegrityError, transaction
 
 from audit.models import AuditLog
 from tests import factories as f
@@ -203,6 +204,20 @@ def test_a_new_leaderboard_updates_appearances_with_one_audit_row_each(real_crea
     # Shawn Baker MD falls back to the 3 crawls that listed him.
     assert summary.counts["creators"].updated == 10
     assert AuditLog.objects.count() == audited + 10
+
+
+@pytest.mark.parametrize(
+    ("field", "constraint"),
+    [
+        ("appearances", "creators_appearances_not_negative"),
+        ("total_views", "creators_total_views_not_negative"),
+    ],
+)
+def test_negative_reach_is_refused_by_its_constraint(field, constraint):
+    """A negative appearance count or view total is refused by the constraint named for it."""
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        f.make_creator(**{field: -1})
+    assert caught.value.__cause__.diag.constraint_name == constraint
 
 
 @pytest.mark.slow
