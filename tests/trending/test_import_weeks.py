@@ -229,7 +229,10 @@ def test_command_refuses_a_second_file_for_a_week_with_exit_3(same_week):
     status, stdout, stderr = run_command(str(same_week[1]), "--replace-week")
 
     assert (status, stderr) == (0, "")
-    assert "Replaced: 2026-05-10_6787e129.json: the weekly report of May 03" in stdout
+    assert (
+        "Replaced the weekly report of May 03, 2026: 2026-05-03_2027c540.json -> "
+        f"2026-05-10_6787e129.json ({SAME_WEEK_CHANGES})"
+    ) in " ".join(stdout.split())  # as one line, however the console wrapped it
     assert re.search(r"2026-05-03 weekly report\W+2026-05-10_6787e129.json\W+replaces", stdout)
     assert WeeklyReport.objects.get().source_file == SAME_WEEK[1]
 
@@ -298,7 +301,7 @@ def test_real_folder_with_two_files_for_a_week_is_refused_then_replaced(shared_d
     status, stdout, _ = run_command(str(folder), "--replace-week")
 
     assert status == 0
-    assert "Replaced: 2026-05-10_6787e129.json: the weekly report" in stdout
+    assert "Replaced the weekly report of May 03, 2026: 2026-05-03_2027c540.json -> " in stdout
     assert WeeklyReport.objects.get(week_of=date(2026, 5, 3)).source_file == SAME_WEEK[1]
     assert WeeklyReport.objects.count() == 11
 

@@ -131,7 +131,11 @@ class Command(BaseCommand):
             counts = summary.counts[kind]
             table.add_row(label, str(counts.created), str(counts.updated), str(counts.unchanged))
         console.print(table)
-        lines = [f"Replaced: {conflict}" for conflict in summary.replaced]
+        lines = [
+            f"Replaced the {c.kind} of {c.week:%B %d, %Y}: {c.held_by} -> {c.file} "
+            f"({'; '.join(c.changes)})"
+            for c in summary.replaced
+        ]
         if summary.new_topics:
             names = ", ".join(f"{t.topic_name} ({t.engagement_score})" for t in summary.new_topics)
             lines.append(f"New topics ({len(summary.new_topics)}): {names}")
