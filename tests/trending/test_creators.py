@@ -80,8 +80,7 @@ def test_specialty_focus_areas(specialty, areas):
 
 
 def test_real_focus_areas_are_the_specialty_then_the_videos_most_used_tags(real_creators):
-    """The real profile's specialty comes first, then the ten tags on most of the creator's
-    videos (ties alphabetical), each normalised and once."""
+    """Real focus areas: the specialty's areas, then the tags on most of the creator's videos."""
     gal = Creator.objects.get(creator_name="Steak and Butter Gal")
     # Her 13 videos of July 12: ten tags on 7 of them each, then fewer.
     assert gal.focus_areas == [
@@ -105,8 +104,7 @@ def test_real_focus_areas_are_the_specialty_then_the_videos_most_used_tags(real_
 
 
 def test_real_appearances_and_views(real_creators):
-    """Appearances: crawls listing the creator's videos, or the leaderboard's count when
-    higher; views: each video's latest count once; subscribers unknown."""
+    """Real appearances (crawls, or the leaderboard when higher) and views; no subscriber count."""
     figures = {
         c.creator_name: (c.appearances, c.total_views, c.average_views_per_video)
         for c in Creator.objects.filter(
@@ -127,8 +125,7 @@ def test_real_appearances_and_views(real_creators):
 def test_real_reader_of_neurology_is_recommended_the_science_and_neurology_creator(
     client, real_creators
 ):
-    """Interested in "neurology": the creator whose specialty is "Science & neurology" first
-    (more views than the other creator whose videos are tagged neurology)."""
+    """A reader of "neurology" is recommended the "Science & neurology" creator first."""
     assert recommended_for(client, ["neurology"]) == [
         ("Anthony Chaffee MD", 1, 1, 180065),
         ("The Human Condition", 1, 1, 16462),
@@ -158,8 +155,7 @@ def test_real_recommendations_by_shared_areas_then_appearances_then_views(client
 def test_real_creator_list_by_appearances_then_views_with_unknown_subscribers(
     client, real_creators
 ):
-    """GET /api/creators/ lists the real creators by appearances, then views; subscriber_count
-    is null for every one of them (the files carry none)."""
+    """GET /api/creators/ lists real creators by appearances, then views; subscriber_count null."""
     body = client.get("/api/creators/?page_size=100").json()
     first = [(c["creator_name"], c["appearances"], c["total_views"]) for c in body["results"][:8]]
     assert first == [
@@ -191,8 +187,7 @@ def test_reach_is_recomputed_only_when_it_changes(real_creators, shared_data):
 
 
 def test_a_new_leaderboard_updates_appearances_with_one_audit_row_each(real_creators, write_file):
-    """A new leaderboard alone changes creators' appearances; each changed creator is counted
-    and audited once (its ranking), not again for the figures derived from it."""
+    """A new leaderboard changes appearances; each creator changed is audited once, not twice."""
     audited = AuditLog.objects.count()
     board = {"leaderboard": [{"name": "Laura Spath", "rank": 1, "appearances": 9}]}
 
@@ -222,8 +217,7 @@ def test_negative_reach_is_refused_by_its_constraint(field, constraint):
 
 @pytest.mark.slow
 def test_migration_makes_stored_zero_subscribers_unknown_and_fills_reach(scratch_database):
-    """Migrating creators stored before: subscriber counts of 0 (no data) become NULL, real
-    ones stay; appearances and views are filled from the stored crawls and leaderboard."""
+    """The migration turns stored zero subscriber counts into NULL and fills appearances, views."""
     url = scratch_database.replace("postgres://", "postgresql://", 1)
     manage("migrate", "--no-input", database_url=scratch_database)
     manage("migrate", "trending", "0005_videos_last_seen_week", database_url=scratch_database)

@@ -55,8 +55,7 @@ def run_command(*args: str) -> tuple[int, str, str]:
 
 
 def test_real_second_file_for_an_imported_week_is_refused(same_week):
-    """The second real file of May 03, 2026 is refused, naming the stored file and what it would
-    change; nothing is written."""
+    """The second real file of May 03, 2026 is refused, naming both files and changes; no write."""
     weekly_import(analyzed=[same_week[0]])
     before = table_contents()
 
@@ -72,8 +71,7 @@ def test_real_second_file_for_an_imported_week_is_refused(same_week):
 
 
 def test_real_second_file_replaces_the_week_when_asked(same_week):
-    """With replace_weeks the second real file replaces the week: its file, its five
-    questions; the same five topics keep their weekly rows."""
+    """With replace_weeks the second real file of May 03, 2026 replaces the week; topics kept."""
     weekly_import(analyzed=[same_week[0]])
 
     summary = weekly_import(analyzed=[same_week[1]], replace_weeks=True)
@@ -122,8 +120,7 @@ def test_real_pair_in_one_run_is_refused(same_week):
 
 
 def test_conflict_names_the_topics_added_removed_and_changed(write_file, analysis_document):
-    """The summary of a second file names the fields and the topics it adds, removes and
-    changes, whatever their generated times."""
+    """A conflict names the fields and the topics added, removed and changed, older file or not."""
     stored = week_document(
         analysis_document, "November 23, 2026", ["Suet", "Tallow", "Liver Pate", "Bone Broth"]
     )
@@ -153,8 +150,7 @@ def test_conflict_names_the_topics_added_removed_and_changed(write_file, analysi
 def test_older_file_replaces_when_asked_and_unlisted_topics_keep_their_rows(
     write_file, analysis_document
 ):
-    """With replace_weeks a file generated earlier still replaces the week (it was asked for);
-    a topic it does not list keeps its weekly row, as history is never deleted."""
+    """With replace_weeks an older file replaces the week; a topic it drops keeps its weekly row."""
     weekly_import(
         analyzed=[
             write_file(
@@ -178,8 +174,7 @@ def test_older_file_replaces_when_asked_and_unlisted_topics_keep_their_rows(
 
 
 def test_second_crawl_for_a_day_is_refused_then_replaces_when_asked(write_file, youtube_document):
-    """A different crawl of a collection date already imported is refused, naming both files
-    and the videos it changes; with replace_weeks it replaces the crawl."""
+    """A different crawl of an imported day is refused, naming videos changed; replaced if asked."""
     weekly_import(youtube=[write_file(youtube_document, "crawl.json")])
     second = json.loads(json.dumps(youtube_document))
     second["total_videos_found"] = 5
@@ -208,8 +203,7 @@ def test_second_crawl_for_a_day_is_refused_then_replaces_when_asked(write_file, 
 
 
 def test_command_refuses_a_second_file_for_a_week_with_exit_3(same_week):
-    """The command exits 3 naming both files and what differs, writes nothing, and says how to
-    replace (a dry run too); with --replace-week it replaces and says so."""
+    """The command exits 3 naming both files (a dry run too); --replace-week replaces, says so."""
     assert run_command(str(same_week[0]))[0] == 0
     before = table_contents()
 
@@ -266,8 +260,7 @@ REAL_WEEKS = [
 
 
 def test_real_folder_named_newest_first_is_imported_in_date_order(shared_data, tmp_path):
-    """A folder whose names put the newest week first: the weeks are shown, and their reports,
-    topics and grid items written, oldest week first."""
+    """A folder named newest week first is shown and written oldest first (reports, grid items)."""
     folder = reversed_folder(shared_data, tmp_path)
 
     status, stdout, stderr = run_command(str(folder))
@@ -284,8 +277,7 @@ def test_real_folder_named_newest_first_is_imported_in_date_order(shared_data, t
 
 
 def test_real_folder_with_two_files_for_a_week_is_refused_then_replaced(shared_data):
-    """The real folder holds two files for May 03, 2026: refused as a whole (exit 3, nothing
-    written); with --replace-week the later file given wins the week."""
+    """The real folder (two files for May 03) exits 3, writing nothing; --replace-week takes it."""
     folder = shared_data / "analyzed_content"
 
     status, _, stderr = run_command(str(folder))
@@ -307,8 +299,7 @@ def test_real_folder_with_two_files_for_a_week_is_refused_then_replaced(shared_d
 
 
 def test_bad_file_in_a_folder_writes_no_week(shared_data, tmp_path):
-    """A truncated week among good ones: exit 1 naming the file, line, column and reason; not
-    one week of the folder is written."""
+    """A truncated week in a folder: exit 1 naming file, line, column, reason; no week written."""
     folder = reversed_folder(shared_data, tmp_path)
     newest = folder / f"89-{REAL_REPORTS[-1][0]}"
     newest.write_bytes(newest.read_bytes()[:-30])

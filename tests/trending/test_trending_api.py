@@ -132,8 +132,7 @@ def test_a_slug_no_route_takes_gets_a_json_404(client, db):
 
 
 def test_creators_by_appearances_then_views_and_recommended_by_shared_focus(client, db):
-    """Creators list by appearances, then views (never subscribers); recommendations need a
-    reader and rank by shared focus areas, then appearances, then views."""
+    """Creators list by appearances then views; recommended by shared areas, appearances, views."""
     few = f.make_creator(appearances=2, total_views=10, focus_areas=["budget", "recipes"])
     most = f.make_creator(appearances=5, total_views=1, focus_areas=["science"])
     both = f.make_creator(appearances=2, total_views=500, focus_areas=["budget", "science"])
