@@ -115,6 +115,8 @@ sql_items = [
             ("engagement", "engagement_score_formula"),
             ("engagement", "engagement_sentiment_percent"),
             ("engagement", "engagement_vote_kind"),
+            ("engagement", "engagement_rollup_state_policies"),
+            ("engagement", "engagement_rollup_ahead_policies"),
             ("grid", "grid_rank"),
         ],
     ),
