@@ -1,8 +1,8 @@
 -- engagement_score_drift(): every figure that differs from a recount of the raw events, one row
 -- per figure. Each grid item is recounted as of the hour it was scored for (`scored_at`): the
 -- all-time counts, the 24-hour and 7-day sums, the display engagement_score and sentiment, and
--- reader_weight_7d from the events' distinct (reader, kind, hour stored) votes; then each hourly rollup
--- against the events of its hour, readers' votes included. Only the events the rollup has taken
+-- reader_weight_7d from the events' distinct (reader, kind, hour stored) votes; then each
+-- hourly rollup against the events of its hour, readers' votes included. Only the events the rollup has taken
 -- are recounted: those of the transactions below its watermark, and those it noted in
 -- engagement_rollup_ahead. An event whose transaction commits after the rollup's last run is not
 -- drift but waiting (the doctor's rollup check watches how long), so a recount under live writes
