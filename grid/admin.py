@@ -12,6 +12,7 @@ the next refresh: hourly, or at once with "Refresh now".
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponseRedirect
@@ -22,6 +23,7 @@ from django.utils.html import format_html
 
 from carnivore.admin_site import BackOfficePage
 from carnivore.staff_admin import ReadOnlyAdmin, StaffModelAdmin, user_display_name
+from engagement.selectors import engagement_sentiment_of
 from grid.models import (
     BentoGridItem,
     ContentType,
@@ -37,6 +39,33 @@ NEXT_REFRESH = "The homepage changes at the next refresh (or use “Refresh now�
 # The tile an item holds on the homepage as last refreshed: the view decides tiles by slot.
 HOMEPAGE_TILE = RawSQL("SELECT h.tile FROM homepage_grid h WHERE h.id = bento_grid_items.id", ())
 TILE_SIZES = {"hero": "hero 2x2", "featured": "featured 2x1", "standard": "standard 1x1"}
+KIND_LABELS = {  # short enough for a list column; the full label is the cell's title
+    ContentType.TRENDING_TOPIC: "topic",
+    ContentType.TOP_VIDEO: "video",
+    ContentType.COMMUNITY_HIGHLIGHT: "highlight",
+    ContentType.RESEARCH_UPDATE: "research",
+}
+NO_REACTIONS = "no reactions yet"
+
+
+def has_reactions(sentiment) -> bool:
+    """Whether readers reacted to or commented on the content, with a sentiment, in the last
+    7 days (`sentiment`: its ContentSentiment, or None without any event then). Without any,
+    the stored positive percent is the formula's neutral 50, not anyone's opinion."""
+    return sentiment is not None and sentiment.positive + sentiment.negative + sentiment.neutral > 0
+
+
+class GridItemChangeList(ChangeList):
+    """The list, with the last 7 days' sentiment counts of the page's items read in one query
+    (only for items with events in those 7 days: the others have none to read)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        sentiments = engagement_sentiment_of(
+            (item.content_type, item.content_id) for item in self.result_list if item.events_7d
+        )
+        for item in self.result_list:
+            item.sentiment_7d = sentiments.get((item.content_type, item.content_id))
 
 
 class SoftDeleteAdmin(StaffModelAdmin):
@@ -68,16 +97,16 @@ class SoftDeleteAdmin(StaffModelAdmin):
 class BentoGridItemAdmin(StaffModelAdmin):
     list_display = (
         "grid_position",
-        "content_title",
+        "title",
         "tile",
-        "content_type",
+        "kind",
         "score",
         "counts",
         "sentiment",
         "is_pinned",
         "is_active",
     )
-    list_display_links = ("content_title",)
+    list_display_links = ("title",)
     list_editable = CURATED_FIELDS
     list_filter = ("is_active", "is_pinned", "content_type", "score_source")
     search_fields = ("content_title",)
@@ -103,13 +132,32 @@ class BentoGridItemAdmin(StaffModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(homepage_tile=HOMEPAGE_TILE)
 
+    def get_changelist(self, request, **kwargs):
+        return GridItemChangeList
+
+    @admin.display(description="title", ordering="content_title")
+    def title(self, item: BentoGridItem) -> str:
+        # One line, cut short by the list's CSS; the whole title shows on hover.
+        return format_html(
+            '<span class="grid-title" title="{}">{}</span>', item.content_title, item.content_title
+        )
+
     @admin.display(description="homepage tile")
     def tile(self, item: BentoGridItem) -> str:
         return TILE_SIZES.get(item.homepage_tile, "—")
 
+    @admin.display(description="type", ordering="content_type")
+    def kind(self, item: BentoGridItem) -> str:
+        content_type = ContentType(item.content_type)
+        return format_html(
+            '<span title="{}">{}</span>', content_type.label, KIND_LABELS[content_type]
+        )
+
     @admin.display(description="score", ordering="ranking_score")
     def score(self, item: BentoGridItem) -> str:
-        return f"{item.ranking_score} ({item.score_source})"
+        return format_html(
+            '{}<span class="quiet under">{}</span>', item.ranking_score, item.score_source
+        )
 
     @admin.display(description="views · shares · bookmarks")
     def counts(self, item: BentoGridItem) -> str:
@@ -117,6 +165,8 @@ class BentoGridItemAdmin(StaffModelAdmin):
 
     @admin.display(description="sentiment", ordering="positive_sentiment_percent")
     def sentiment(self, item: BentoGridItem) -> str:
+        if not has_reactions(getattr(item, "sentiment_7d", None)):
+            return format_html('<span class="quiet" title="{}">no reactions</span>', NO_REACTIONS)
         return f"{item.positive_sentiment_percent:.0f}% positive"
 
     @admin.display(description="created by")
@@ -199,12 +249,22 @@ class BentoGridItemAdmin(StaffModelAdmin):
             return self.answer_refusals(request, self.refresh_now)
         homepage = grid_homepage().document()
         refreshed_at = homepage["refreshed_at"]
+        sentiments = engagement_sentiment_of(
+            (item["content_type"], item["content_id"]) for item in homepage["items"]
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": "Homepage preview",
             "opts": self.opts,
             "tiles": [
-                {**item, "content_label": ContentType(item["content_type"]).label}
+                {
+                    **item,
+                    "content_label": ContentType(item["content_type"]).label,
+                    "thumbnail_url": item["data"].get("thumbnail_url") or "",
+                    "reactions": preview_reactions(
+                        sentiments.get((item["content_type"], item["content_id"]))
+                    ),
+                }
                 for item in homepage["items"]
             ],
             "refreshed_at": parse_datetime(refreshed_at) if refreshed_at else None,
@@ -212,6 +272,24 @@ class BentoGridItemAdmin(StaffModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/grid/bentogriditem/preview.html", context)
+
+
+def preview_reactions(sentiment) -> dict | None:
+    """A preview tile's sentiment bar: the shares of positive and negative among the last 7
+    days' events (the rest, views and the like, shown as neither), and its caption; None
+    without reactions or comments then."""
+    if not has_reactions(sentiment):
+        return None
+    positive = 100 * sentiment.positive / sentiment.events
+    negative = 100 * sentiment.negative / sentiment.events
+    return {
+        "positive_width": f"{positive:.1f}",
+        "negative_width": f"{negative:.1f}",
+        "caption": (
+            f"{sentiment.positive} positive · {sentiment.negative} negative · "
+            f"{sentiment.neutral} neutral of {sentiment.events} events in 7 days"
+        ),
+    }
 
 
 @admin.register(EditorialItem)

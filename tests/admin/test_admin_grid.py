@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils.html import escape
 
 from audit.models import AuditLog
 from carnivore.staff_admin import NOT_ALLOWED
@@ -223,7 +224,9 @@ def test_the_preview_shows_what_the_api_serves(editor_client, client):
     for item in api_items:
         assert item["title"] in html
         assert f"{item['score']:.2f}" in html
-    assert "base score" in html and "50% positive" in html
+    assert "base score" in html
+    # Nobody reacted: no tile shows the formula's neutral 50% as if it were readers' opinion.
+    assert html.count("no reactions yet") == len(api_items) and "50% positive" not in html
 
 
 @pytest.mark.django_db
@@ -262,3 +265,81 @@ def test_a_write_the_database_refuses_is_a_message_not_an_error(client):
     assert response.status_code == 200
     assert NOT_ALLOWED in messages_of(response)
     assert not BentoGridItem.objects.filter(content_title="Smuggled in").exists()
+
+
+def preview_tiles(html: str) -> dict[int, str]:
+    """Each preview tile's HTML, by grid item id."""
+    return {
+        int(item_id): tile
+        for item_id, tile in re.findall(
+            r'<article [^>]*data-item-id="(\d+)">(.*?)</article>', html, re.DOTALL
+        )
+    }
+
+
+def react(item: BentoGridItem, *sentiments: str) -> None:
+    for sentiment in sentiments:
+        f.make_engagement(
+            content_type=item.content_type,
+            content_id=item.content_id,
+            interaction_type="reaction",
+            sentiment=sentiment,
+        )
+
+
+@pytest.mark.django_db
+def test_the_preview_shows_reactions_only_where_readers_reacted_and_thumbnails(editor_client):
+    """A tile without a reaction or comment in 7 days says "no reactions yet", even with views;
+    one with reactions has a bar of its positive and negative shares of the week's events; a
+    tile shows the thumbnail its data names."""
+    untouched, viewed, reacted = ranked_items(90, 80, 70)
+    thumbnail = "https://i.ytimg.com/vi/abc123/hqdefault.jpg"
+    BentoGridItem.objects.filter(pk=untouched.pk).update(
+        data={"thumbnail_url": thumbnail, "tags": ["brisket"]}
+    )
+    f.make_engagement(content_type=viewed.content_type, content_id=viewed.content_id)
+    react(reacted, "positive", "positive", "negative")
+    grid_refresh(trigger=RefreshTrigger.COMMAND)
+
+    tiles = preview_tiles(editor_client.get(f"{GRID}preview/").content.decode())
+    for quiet in (untouched, viewed):
+        assert "no reactions yet" in tiles[quiet.pk]
+        assert 'class="sentiment"' not in tiles[quiet.pk]
+    assert f'<img class="tile-thumb" src="{thumbnail}" alt=""' in tiles[untouched.pk]
+    assert '<span class="tag">brisket</span>' in tiles[untouched.pk]
+    assert "tile-thumb" not in tiles[viewed.pk]  # a topic's data names no thumbnail
+
+    bar = tiles[reacted.pk]
+    assert 'title="2 positive · 1 negative · 0 neutral of 3 events in 7 days"' in bar
+    assert 'class="positive" style="width: 66.7%"' in bar
+    assert 'class="negative" style="width: 33.3%"' in bar
+    assert "67% positive" in bar and "no reactions yet" not in bar
+
+
+@pytest.mark.django_db
+def test_the_list_cuts_titles_short_and_says_who_reacted_in_one_query(editor_client):
+    """Titles are cut to one line by the list's CSS and carried whole in a title attribute;
+    the sentiment column says "no reactions" where nobody reacted in 7 days; the reactions of
+    the page's items cost one query whatever their number."""
+    long_title = "Why Your Fasting Glucose Went UP on Carnivore (and Why It Doesn't Matter)"
+    first, second = ranked_items(90, 80)
+    BentoGridItem.objects.filter(pk=first.pk).update(content_title=long_title)
+    react(second, "positive")
+
+    def page() -> tuple[str, int]:
+        with statements_sent() as sent:
+            html = editor_client.get(GRID).content.decode()
+        return html, len(sent)
+
+    html, statements = page()
+    shown = escape(long_title)
+    assert f'<span class="grid-title" title="{shown}">{shown}</span>' in html
+    sentiments = re.findall(r'<td class="field-sentiment">(.*?)</td>', html)
+    assert sentiments == [
+        '<span class="quiet" title="no reactions yet">no reactions</span>',
+        "100% positive",
+    ]
+
+    for item in ranked_items(60, 50, 40):
+        react(item, "negative")
+    assert page()[1] == statements
