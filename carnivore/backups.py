@@ -237,7 +237,7 @@ def _create_or_check_empty(path: Path, source: _Database, into: str) -> bool:
         relations = existing.execute(
             "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
             " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')"
-            " AND n.nspname NOT LIKE 'pg\\_toast%%' AND c.relkind IN ('r', 'p', 'v', 'm')"
+            " AND n.nspname NOT LIKE 'pg\\_toast%' AND c.relkind IN ('r', 'p', 'v', 'm')"
         ).fetchone()[0]
     if relations:
         raise BackupError(
