@@ -77,6 +77,9 @@ class Command(BaseCommand):
                     str(workers),
                     "--access-logfile",
                     "-",
+                    # Its default path (XDG_RUNTIME_DIR/gunicorn.ctl) is one for every `up` of
+                    # this checkout: a second one, on another port, would take the first's.
+                    "--no-control-socket",
                 ],
                 cwd=settings.BASE_DIR,
                 pass_fds=[listener.fileno()],
