@@ -1,16 +1,11 @@
 """Reads of the engagement app that are more than one-liners."""
 
-import functools
-import operator
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q
 
 from carnivore.db_context import SERVICE, run_as
-from engagement.models import ContentSentiment
 
 
 @dataclass(frozen=True)
@@ -56,24 +51,3 @@ def engagement_score_drift() -> list[Drift]:
             "SELECT * FROM engagement_score_drift() ORDER BY content_type, content_id, figure"
         )
         return [Drift(*row) for row in cursor.fetchall()]
-
-
-def engagement_sentiment_of(
-    contents: Iterable[tuple[str, int]],
-) -> dict[tuple[str, int], ContentSentiment]:
-    """Return the last 7 days' sentiment counts of `contents` ((content_type, content_id)
-    pairs), for those with any event then; one query, whatever their number.
-
-    The conditions are on the view's grouping columns, so PostgreSQL applies them to
-    engagement_rollups before grouping (its unique index on content and hour).
-    """
-    pairs = set(contents)
-    if not pairs:
-        return {}
-    wanted = functools.reduce(
-        operator.or_, (Q(content_type=kind, content_id=pk) for kind, pk in sorted(pairs))
-    )
-    return {
-        (sentiment.content_type, sentiment.content_id): sentiment
-        for sentiment in ContentSentiment.objects.filter(wanted)
-    }

@@ -12,7 +12,6 @@ the next refresh: hourly, or at once with "Refresh now".
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponseRedirect
@@ -23,7 +22,6 @@ from django.utils.html import format_html
 
 from carnivore.admin_site import BackOfficePage
 from carnivore.staff_admin import ReadOnlyAdmin, StaffModelAdmin, user_display_name
-from engagement.selectors import engagement_sentiment_of
 from grid.models import (
     BentoGridItem,
     ContentType,
@@ -31,7 +29,7 @@ from grid.models import (
     GridRefreshRun,
     RefreshTrigger,
 )
-from grid.selectors import grid_homepage
+from grid.selectors import grid_homepage, grid_items_week_counts
 from grid.services import content_set_active, grid_items_set_pinned, grid_refresh
 
 CURATED_FIELDS = ("grid_position", "is_pinned", "is_active")
@@ -46,26 +44,6 @@ KIND_LABELS = {  # short enough for a list column; the full label is the cell's 
     ContentType.RESEARCH_UPDATE: "research",
 }
 NO_REACTIONS = "no reactions yet"
-
-
-def has_reactions(sentiment) -> bool:
-    """Whether readers reacted to or commented on the content, with a sentiment, in the last
-    7 days (`sentiment`: its ContentSentiment, or None without any event then). Without any,
-    the stored positive percent is the formula's neutral 50, not anyone's opinion."""
-    return sentiment is not None and sentiment.positive + sentiment.negative + sentiment.neutral > 0
-
-
-class GridItemChangeList(ChangeList):
-    """The list, with the last 7 days' sentiment counts of the page's items read in one query
-    (only for items with events in those 7 days: the others have none to read)."""
-
-    def get_results(self, request):
-        super().get_results(request)
-        sentiments = engagement_sentiment_of(
-            (item.content_type, item.content_id) for item in self.result_list if item.events_7d
-        )
-        for item in self.result_list:
-            item.sentiment_7d = sentiments.get((item.content_type, item.content_id))
 
 
 class SoftDeleteAdmin(StaffModelAdmin):
@@ -132,9 +110,6 @@ class BentoGridItemAdmin(StaffModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(homepage_tile=HOMEPAGE_TILE)
 
-    def get_changelist(self, request, **kwargs):
-        return GridItemChangeList
-
     @admin.display(description="title", ordering="content_title")
     def title(self, item: BentoGridItem) -> str:
         # One line, cut short by the list's CSS; the whole title shows on hover.
@@ -165,7 +140,8 @@ class BentoGridItemAdmin(StaffModelAdmin):
 
     @admin.display(description="sentiment", ordering="positive_sentiment_percent")
     def sentiment(self, item: BentoGridItem) -> str:
-        if not has_reactions(getattr(item, "sentiment_7d", None)):
+        if not item.events_7d:
+            # No event in 7 days: the stored 50% is the formula's neutral value, nobody's opinion.
             return format_html('<span class="quiet" title="{}">no reactions</span>', NO_REACTIONS)
         return f"{item.positive_sentiment_percent:.0f}% positive"
 
@@ -249,9 +225,7 @@ class BentoGridItemAdmin(StaffModelAdmin):
             return self.answer_refusals(request, self.refresh_now)
         homepage = grid_homepage().document()
         refreshed_at = homepage["refreshed_at"]
-        sentiments = engagement_sentiment_of(
-            (item["content_type"], item["content_id"]) for item in homepage["items"]
-        )
+        week_counts = grid_items_week_counts(item["id"] for item in homepage["items"])
         context = {
             **self.admin_site.each_context(request),
             "title": "Homepage preview",
@@ -261,9 +235,7 @@ class BentoGridItemAdmin(StaffModelAdmin):
                     **item,
                     "content_label": ContentType(item["content_type"]).label,
                     "thumbnail_url": item["data"].get("thumbnail_url") or "",
-                    "reactions": preview_reactions(
-                        sentiments.get((item["content_type"], item["content_id"]))
-                    ),
+                    "reactions": preview_reactions(*week_counts.get(item["id"], (0, 0))),
                 }
                 for item in homepage["items"]
             ],
@@ -274,21 +246,15 @@ class BentoGridItemAdmin(StaffModelAdmin):
         return TemplateResponse(request, "admin/grid/bentogriditem/preview.html", context)
 
 
-def preview_reactions(sentiment) -> dict | None:
-    """A preview tile's sentiment bar: the shares of positive and negative among the last 7
-    days' events (the rest, views and the like, shown as neither), and its caption; None
-    without reactions or comments then."""
-    if not has_reactions(sentiment):
+def preview_reactions(events_7d: int, positive_7d: int) -> dict | None:
+    """A preview tile's sentiment bar: the positive share of the item's events of the last 7
+    days (the stored percent), and its caption; None without any event then, when the stored
+    50% is the formula's neutral value, nobody's opinion."""
+    if not events_7d:
         return None
-    positive = 100 * sentiment.positive / sentiment.events
-    negative = 100 * sentiment.negative / sentiment.events
     return {
-        "positive_width": f"{positive:.1f}",
-        "negative_width": f"{negative:.1f}",
-        "caption": (
-            f"{sentiment.positive} positive · {sentiment.negative} negative · "
-            f"{sentiment.neutral} neutral of {sentiment.events} events in 7 days"
-        ),
+        "positive_width": f"{100 * positive_7d / events_7d:.1f}",
+        "caption": f"{positive_7d} positive of {events_7d} events in 7 days",
     }
 
 

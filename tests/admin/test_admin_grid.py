@@ -288,10 +288,10 @@ def react(item: BentoGridItem, *sentiments: str) -> None:
 
 
 @pytest.mark.django_db
-def test_the_preview_shows_reactions_only_where_readers_reacted_and_thumbnails(editor_client):
-    """A tile without a reaction or comment in 7 days says "no reactions yet", even with views;
-    one with reactions has a bar of its positive and negative shares of the week's events; a
-    tile shows the thumbnail its data names."""
+def test_the_preview_says_no_reactions_yet_without_events_and_shows_thumbnails(editor_client):
+    """A tile without any event in 7 days says "no reactions yet" instead of the formula's
+    neutral 50% bar; one with events has a bar of its positive share of them, captioned; a
+    tile shows the thumbnail and tags its data names."""
     untouched, viewed, reacted = ranked_items(90, 80, 70)
     thumbnail = "https://i.ytimg.com/vi/abc123/hqdefault.jpg"
     BentoGridItem.objects.filter(pk=untouched.pk).update(
@@ -302,25 +302,26 @@ def test_the_preview_shows_reactions_only_where_readers_reacted_and_thumbnails(e
     grid_refresh(trigger=RefreshTrigger.COMMAND)
 
     tiles = preview_tiles(editor_client.get(f"{GRID}preview/").content.decode())
-    for quiet in (untouched, viewed):
-        assert "no reactions yet" in tiles[quiet.pk]
-        assert 'class="sentiment"' not in tiles[quiet.pk]
+    assert "no reactions yet" in tiles[untouched.pk]
+    assert 'class="sentiment"' not in tiles[untouched.pk]
+    assert "50% positive" not in tiles[untouched.pk]
     assert f'<img class="tile-thumb" src="{thumbnail}" alt=""' in tiles[untouched.pk]
     assert '<span class="tag">brisket</span>' in tiles[untouched.pk]
     assert "tile-thumb" not in tiles[viewed.pk]  # a topic's data names no thumbnail
 
-    bar = tiles[reacted.pk]
-    assert 'title="2 positive · 1 negative · 0 neutral of 3 events in 7 days"' in bar
-    assert 'class="positive" style="width: 66.7%"' in bar
-    assert 'class="negative" style="width: 33.3%"' in bar
-    assert "67% positive" in bar and "no reactions yet" not in bar
+    assert 'title="0 positive of 1 events in 7 days"' in tiles[viewed.pk]
+    assert 'class="positive" style="width: 0.0%"' in tiles[viewed.pk]
+    assert "0% positive" in tiles[viewed.pk]
+    assert 'title="2 positive of 3 events in 7 days"' in tiles[reacted.pk]
+    assert 'class="positive" style="width: 66.7%"' in tiles[reacted.pk]
+    assert "67% positive" in tiles[reacted.pk] and "no reactions yet" not in tiles[reacted.pk]
 
 
 @pytest.mark.django_db
-def test_the_list_cuts_titles_short_and_says_who_reacted_in_one_query(editor_client):
+def test_the_list_cuts_titles_short_and_says_which_items_had_no_reactions(editor_client):
     """Titles are cut to one line by the list's CSS and carried whole in a title attribute;
-    the sentiment column says "no reactions" where nobody reacted in 7 days; the reactions of
-    the page's items cost one query whatever their number."""
+    the sentiment column says "no reactions" for an item without events in 7 days (its 50% is
+    the formula's neutral value); the column costs no query per item."""
     long_title = "Why Your Fasting Glucose Went UP on Carnivore (and Why It Doesn't Matter)"
     first, second = ranked_items(90, 80)
     BentoGridItem.objects.filter(pk=first.pk).update(content_title=long_title)

@@ -25,7 +25,7 @@ from tests import factories as f
 from tests.conftest import PROJECT_DIR
 from tests.pgbouncer import require_system_tool
 from trending.models import TrendingTopic
-from trending.services import sample_week_import
+from trending.weekly_import.run import sample_week_import
 
 ARTIFACTS = PROJECT_DIR / "var" / "artifacts"
 PASSWORD = "a-long-password-1"
@@ -202,8 +202,8 @@ def test_with_the_sample_week_the_lists_fit_and_the_preview_clips_nothing(page: 
     """With the sample week imported, readers' reactions and an editor's edit: the grid list and
     the audit list fit their boxes at 1400 px with one line per grid item (long titles cut,
     whole on hover); the audit list names what an update changed; the preview's tiles show
-    their thumbnails, clip neither footer nor tags, and say "no reactions yet" where nobody
-    reacted; an audit entry's history button opens its record's history."""
+    their thumbnails, clip neither footer nor tags, and say "no reactions yet" where there was
+    no event in 7 days; an audit entry's history button opens its record's history."""
     f.make_user(username="boss", password=PASSWORD, is_staff=True, is_superuser=True)
     editor = f.make_editor(username="eddie", is_staff=True)
     sample_week_import()
