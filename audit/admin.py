@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import UTC
 from functools import cached_property
 
 from django.apps import apps
@@ -20,9 +21,13 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.fields import ArrayField
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.expressions import RawSQL
+from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from audit.models import EVENTS_TABLE, AuditLog
@@ -33,6 +38,20 @@ from carnivore.staff_groups import AUDITORS_GROUP, EDITORS_GROUP
 
 EXACT_COUNT_LIMIT = 10_000
 SYSTEM = "system"  # the changed_by filter's value for changes made without a user
+# The columns an UPDATE changed, from its old and new values, computed by PostgreSQL for the
+# rows of the page only (the values themselves, large, stay in the database). modified_at is
+# left out: every real change moves it.
+CHANGED_FIELDS = RawSQL(
+    """
+    CASE WHEN audit_log.operation = 'UPDATE' THEN ARRAY(
+        SELECT n.key FROM jsonb_each(audit_log.new_values) AS n
+        WHERE n.key <> 'modified_at' AND n.value IS DISTINCT FROM audit_log.old_values -> n.key
+        ORDER BY n.key
+    ) END
+    """,
+    (),
+    output_field=ArrayField(TextField()),
+)
 
 
 class EstimatedCountPaginator(Paginator):
@@ -146,7 +165,7 @@ class AuditChangeList(ChangeList):
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
-        return queryset.defer("old_values", "new_values")
+        return queryset.defer("old_values", "new_values").annotate(changed_fields=CHANGED_FIELDS)
 
     def get_results(self, request):
         super().get_results(request)
@@ -159,13 +178,12 @@ class AuditChangeList(ChangeList):
 class AuditLogAdmin(ReadOnlyAdmin):
     list_display = (
         "id",
-        "changed_at",
-        "table_name",
+        "when",
+        "record",
         "operation",
-        "record_id",
+        "changed",
         "who",
-        "app_role",
-        "db_role",
+        "roles",
     )
     list_filter = (
         TableFilter,
@@ -197,6 +215,33 @@ class AuditLogAdmin(ReadOnlyAdmin):
         # One record's history, linked from each entry: served by audit_log_record.
         return lookup == "record_id" or super().lookup_allowed(lookup, value, request)
 
+    @admin.display(description="changed at (UTC)")
+    def when(self, entry: AuditLog) -> str:
+        return f"{entry.changed_at.astimezone(UTC):%Y-%m-%d %H:%M:%S}"
+
+    @admin.display(description="table and record")
+    def record(self, entry: AuditLog) -> str:
+        return f"{entry.table_name} #{entry.record_id}"
+
+    @admin.display(description="changed fields")
+    def changed(self, entry: AuditLog) -> str:
+        """How many columns an UPDATE changed, then their names (cut short by the list's CSS;
+        the cell's title names them all)."""
+        fields = getattr(entry, "changed_fields", None)
+        if not fields:
+            return ""
+        names = ", ".join(fields)
+        return format_html(
+            '<span class="changed-fields" title="{}">{}: {}</span>', names, len(fields), names
+        )
+
+    @admin.display(description="role")
+    def roles(self, entry: AuditLog) -> str:
+        """The database role, and the staff role of the claims when there was one."""
+        if not entry.app_role:
+            return entry.db_role
+        return format_html('{}<span class="under">{}</span>', entry.db_role, entry.app_role)
+
     @admin.display(description="user")
     def who(self, entry: AuditLog) -> str:
         if entry.changed_by is None:
@@ -209,10 +254,26 @@ class AuditLogAdmin(ReadOnlyAdmin):
         if obj is not None:
             diff = audit_diff(obj)
             context.update(diff=diff, changed_count=sum(row.changed for row in diff))
-            # Engagement events are insert-only: the entry is the event's whole history (and
-            # audit_log_record leaves their rows out, so the lookup would scan them all).
-            if obj.table_name != EVENTS_TABLE:
-                history = urlencode({"table_name": obj.table_name, "record_id": obj.record_id})
-                changelist = reverse(f"{self.admin_site.name}:audit_auditlog_changelist")
-                context["record_history_url"] = f"{changelist}?{history}"
+            context["record_history_url"] = self.record_history_url(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def record_history_url(self, entry: AuditLog) -> str | None:
+        """The list of every change to the entry's record; None for an engagement event, whose
+        entry is its whole history (and audit_log_record leaves their rows out, so the lookup
+        would scan them all)."""
+        if entry.table_name == EVENTS_TABLE:
+            return None
+        history = urlencode({"table_name": entry.table_name, "record_id": entry.record_id})
+        changelist = reverse(f"{self.admin_site.name}:audit_auditlog_changelist")
+        return f"{changelist}?{history}"
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Django's history of the audit entry itself would be empty (nobody edits one): the
+        record's history is what an auditor is after."""
+        entry = self.get_object(request, object_id)
+        if entry is None or not self.has_view_permission(request, entry):
+            return super().history_view(request, object_id, extra_context)
+        target = self.record_history_url(entry) or reverse(
+            f"{self.admin_site.name}:audit_auditlog_change", args=[entry.pk]
+        )
+        return HttpResponseRedirect(target)

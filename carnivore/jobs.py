@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 
 import psycopg
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django_q.models import Schedule
 
@@ -62,13 +63,23 @@ class ScheduleSpec:
     schedule_type: str
     cron: str | None = None
     minutes: int | None = None
+    cron_setting: str | None = None  # the setting naming the cron, read when registering
+
+    def wanted_cron(self) -> str | None:
+        """The cron expression the schedule should have now."""
+        return getattr(settings, self.cron_setting) if self.cron_setting else self.cron
 
 
 SCHEDULES = (
     ScheduleSpec(
         "refresh_bento_grid", "grid.tasks.refresh_bento_grid", Schedule.CRON, cron="0 * * * *"
     ),
-    ScheduleSpec("import_weekly", "trending.tasks.import_weekly", Schedule.CRON, cron="0 6 * * 1"),
+    ScheduleSpec(
+        "import_weekly",
+        "trending.tasks.import_weekly",
+        Schedule.CRON,
+        cron_setting="WEEKLY_IMPORT_CRON",
+    ),
     ScheduleSpec(
         "ensure_partitions", "engagement.tasks.ensure_partitions", Schedule.CRON, cron="15 3 * * *"
     ),
@@ -92,7 +103,7 @@ def _registration(spec: ScheduleSpec) -> dict:
     return {
         "func": spec.func,
         "schedule_type": spec.schedule_type,
-        "cron": spec.cron,
+        "cron": spec.wanted_cron(),
         "minutes": spec.minutes,
         "repeats": -1,
     }

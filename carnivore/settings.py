@@ -13,7 +13,9 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import environ
+from croniter import croniter
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # local state: embedded database, generated secret key (git-ignored)
@@ -326,6 +328,14 @@ CREATOR_BIOS_PATH = env.str("CREATOR_BIOS_PATH", default="")  # optional creator
 CHANNEL_RANKINGS_PATH = env.str(
     "CHANNEL_RANKINGS_PATH", default=""
 )  # optional channel_rankings.json
+# When the weekly import runs (cron, UTC): after the analysis pipeline has written the week's
+# files, on Mondays around 10:00 UTC.
+WEEKLY_IMPORT_CRON = env.str("WEEKLY_IMPORT_CRON", default="0 12 * * 1")
+if not croniter.is_valid(WEEKLY_IMPORT_CRON):
+    raise ImproperlyConfigured(
+        f"WEEKLY_IMPORT_CRON={WEEKLY_IMPORT_CRON!r} is not a cron expression "
+        "(minute hour day-of-month month day-of-week, e.g. '0 12 * * 1')"
+    )
 SUPABASE_JWT_SECRET = env.str("SUPABASE_JWT_SECRET", default="")
 ENGAGEMENT_ANON_RATE = env.str("ENGAGEMENT_ANON_RATE", default="120/min")  # per client address
 ENGAGEMENT_USER_RATE = env.str("ENGAGEMENT_USER_RATE", default="1200/min")  # per signed-in user

@@ -29,7 +29,7 @@ from grid.models import (
     GridRefreshRun,
     RefreshTrigger,
 )
-from grid.selectors import grid_homepage
+from grid.selectors import grid_homepage, grid_items_week_counts
 from grid.services import content_set_active, grid_items_set_pinned, grid_refresh
 
 CURATED_FIELDS = ("grid_position", "is_pinned", "is_active")
@@ -47,6 +47,13 @@ RANK_PARTS = {
     )
     for part in ("prior", "readers", "age_penalty", "rank_score")
 }
+KIND_LABELS = {  # short enough for a list column; the full label is the cell's title
+    ContentType.TRENDING_TOPIC: "topic",
+    ContentType.TOP_VIDEO: "video",
+    ContentType.COMMUNITY_HIGHLIGHT: "highlight",
+    ContentType.RESEARCH_UPDATE: "research",
+}
+NO_REACTIONS = "no reactions yet"
 
 
 class SoftDeleteAdmin(StaffModelAdmin):
@@ -78,16 +85,16 @@ class SoftDeleteAdmin(StaffModelAdmin):
 class BentoGridItemAdmin(StaffModelAdmin):
     list_display = (
         "grid_position",
-        "content_title",
+        "title",
         "tile",
-        "content_type",
+        "kind",
         "score",
         "counts",
         "sentiment",
         "is_pinned",
         "is_active",
     )
-    list_display_links = ("content_title",)
+    list_display_links = ("title",)
     list_editable = CURATED_FIELDS
     list_filter = ("is_active", "is_pinned", "content_type")
     search_fields = ("content_title",)
@@ -114,9 +121,23 @@ class BentoGridItemAdmin(StaffModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(homepage_tile=HOMEPAGE_TILE, **RANK_PARTS)
 
+    @admin.display(description="title", ordering="content_title")
+    def title(self, item: BentoGridItem) -> str:
+        # One line, cut short by the list's CSS; the whole title shows on hover.
+        return format_html(
+            '<span class="grid-title" title="{}">{}</span>', item.content_title, item.content_title
+        )
+
     @admin.display(description="homepage tile")
     def tile(self, item: BentoGridItem) -> str:
         return TILE_SIZES.get(item.homepage_tile, "—")
+
+    @admin.display(description="type", ordering="content_type")
+    def kind(self, item: BentoGridItem) -> str:
+        content_type = ContentType(item.content_type)
+        return format_html(
+            '<span title="{}">{}</span>', content_type.label, KIND_LABELS[content_type]
+        )
 
     @admin.display(description="rank score", ordering="rank_rank_score")
     def score(self, item: BentoGridItem) -> str:
@@ -136,6 +157,9 @@ class BentoGridItemAdmin(StaffModelAdmin):
 
     @admin.display(description="sentiment", ordering="positive_sentiment_percent")
     def sentiment(self, item: BentoGridItem) -> str:
+        if not item.events_7d:
+            # No event in 7 days: the stored 50% is the formula's neutral value, nobody's opinion.
+            return format_html('<span class="quiet" title="{}">no reactions</span>', NO_REACTIONS)
         return f"{item.positive_sentiment_percent:.0f}% positive"
 
     @admin.display(description="created by")
@@ -218,12 +242,18 @@ class BentoGridItemAdmin(StaffModelAdmin):
             return self.answer_refusals(request, self.refresh_now)
         homepage = grid_homepage().document()
         refreshed_at = homepage["refreshed_at"]
+        week_counts = grid_items_week_counts(item["id"] for item in homepage["items"])
         context = {
             **self.admin_site.each_context(request),
             "title": "Homepage preview",
             "opts": self.opts,
             "tiles": [
-                {**item, "content_label": ContentType(item["content_type"]).label}
+                {
+                    **item,
+                    "content_label": ContentType(item["content_type"]).label,
+                    "thumbnail_url": item["data"].get("thumbnail_url") or "",
+                    "reactions": preview_reactions(*week_counts.get(item["id"], (0, 0))),
+                }
                 for item in homepage["items"]
             ],
             "refreshed_at": parse_datetime(refreshed_at) if refreshed_at else None,
@@ -231,6 +261,18 @@ class BentoGridItemAdmin(StaffModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/grid/bentogriditem/preview.html", context)
+
+
+def preview_reactions(events_7d: int, positive_7d: int) -> dict | None:
+    """A preview tile's sentiment bar: the positive share of the item's events of the last 7
+    days (the stored percent), and its caption; None without any event then, when the stored
+    50% is the formula's neutral value, nobody's opinion."""
+    if not events_7d:
+        return None
+    return {
+        "positive_width": f"{100 * positive_7d / events_7d:.1f}",
+        "caption": f"{positive_7d} positive of {events_7d} events in 7 days",
+    }
 
 
 @admin.register(EditorialItem)

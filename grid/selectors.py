@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -248,3 +249,16 @@ def grid_reactions_7d(items: list[dict]) -> dict[tuple[str, int], Reactions]:
             for content_type, content_id, positive, negative, neutral in cursor.fetchall()
             if (content_type, content_id) in wanted
         }
+
+
+def grid_items_week_counts(ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Return each item's events and positive events of the last 7 days (`events_7d`,
+    `positive_7d`, kept by the scoring trigger), by id; one query by primary key."""
+    from grid.models import BentoGridItem
+
+    return {
+        pk: (events, positive)
+        for pk, events, positive in BentoGridItem.objects.filter(pk__in=list(ids)).values_list(
+            "pk", "events_7d", "positive_7d"
+        )
+    }

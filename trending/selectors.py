@@ -1,13 +1,25 @@
-"""Reads of the trending app: the week's topics, a topic's history, videos, creators."""
+"""Reads of the trending app: the week's topics, a topic's history, videos, creators, and which
+weekly files were imported already."""
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
 
 from django.db.models import F, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 
-from trending.models import Creator, TopicWeek, TopVideo, TrendingTopic, WeeklyReport
+from trending.models import (
+    Creator,
+    TopicWeek,
+    TopVideo,
+    TrendingTopic,
+    WeeklyReport,
+    YoutubeCrawl,
+)
 
 
 def trending_week(week_of: date | None = None) -> WeeklyReport | None:
@@ -74,3 +86,38 @@ def creators_recommended(interest_tags: set[str]) -> QuerySet[Creator]:
         .annotate(shared_focus_areas=shared)
         .order_by(F("shared_focus_areas").desc(), *_BY_REACH)
     )
+
+
+@dataclass(frozen=True)
+class ImportedFile:
+    """A weekly file whose exact bytes are what a stored report or crawl was imported from."""
+
+    path: Path
+    imported_at: datetime  # when that import wrote the row
+
+
+def weekly_files_imported(paths: Iterable[str | Path]) -> list[ImportedFile]:
+    """Return those of `paths` (weekly reports and crawls) that were imported byte for byte.
+
+    A file matches the report or crawl whose `source_sha256` is the file's; `imported_at` is
+    that row's `modified_at`, which only an import that changed it moves (importing the same
+    bytes again writes nothing). A file that cannot be read is left to the import to report.
+    """
+    digests: dict[Path, str] = {}
+    for path in map(Path, paths):
+        try:
+            digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+    imported = {}
+    for model in (WeeklyReport, YoutubeCrawl):
+        imported.update(
+            model.objects.filter(source_sha256__in=digests.values()).values_list(
+                "source_sha256", "modified_at"
+            )
+        )
+    return [
+        ImportedFile(path, imported[digest])
+        for path, digest in digests.items()
+        if digest in imported
+    ]

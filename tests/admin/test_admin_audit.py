@@ -199,3 +199,49 @@ def test_the_table_filter_lists_every_audited_table():
         "user_interests",
     ]
     assert AuditLogAdmin.sortable_by == ()
+
+
+@pytest.mark.django_db
+def test_the_list_says_which_fields_an_update_changed(auditor_client, history):
+    """An UPDATE's row counts and names the columns it changed (modified_at, which every change
+    moves, left out); an INSERT's has none to name."""
+    html = auditor_client.get(f"{AUDIT}?table_name=trending_topics").content.decode()
+    changed = dict(
+        re.findall(
+            r'<th class="field-id"><a href="[^"]+">(\d+)</a></th>.*?<td class="field-changed">(.*?)</td>',
+            html,
+            re.DOTALL,
+        )
+    )
+    assert changed[str(history["update"].pk)] == (
+        '<span class="changed-fields" title="topic_name">1: topic_name</span>'
+    )
+    assert changed[str(history["insert"].pk)] == "-"
+
+
+@pytest.mark.django_db
+def test_the_history_button_opens_the_records_history(auditor_client, history):
+    """An entry's history button, and Django's history URL, lead to every change of its record
+    rather than to Django's always empty history of the entry itself."""
+    update, topic = history["update"], history["topic"]
+    record_history = f"{AUDIT}?table_name=trending_topics&record_id={topic.pk}"
+    html = auditor_client.get(f"{AUDIT}{update.pk}/change/").content.decode()
+    button = re.search(r'<a href="([^"]+)" class="historylink">([^<]+)</a>', html)
+    assert button.groups() == (
+        record_history.replace("&", "&amp;"),
+        f"History of trending_topics #{topic.pk}",
+    )
+    response = auditor_client.get(f"{AUDIT}{update.pk}/history/")
+    assert (response.status_code, response["Location"]) == (302, record_history)
+
+
+@pytest.mark.django_db
+def test_an_engagement_events_history_is_its_entry(auditor_client):
+    """An engagement event's entry has no history button (the entry is its whole history), and
+    its history URL comes back to the entry."""
+    topic = f.make_topic()
+    event = f.make_engagement(content_type="trending_topic", content_id=topic.id)
+    entry = AuditLog.objects.get(table_name="content_engagement", record_id=str(event.id))
+    assert "historylink" not in auditor_client.get(f"{AUDIT}{entry.pk}/change/").content.decode()
+    response = auditor_client.get(f"{AUDIT}{entry.pk}/history/")
+    assert (response.status_code, response["Location"]) == (302, f"{AUDIT}{entry.pk}/change/")

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils.html import escape
 
 from audit.models import AuditLog
 from carnivore.staff_admin import NOT_ALLOWED
@@ -228,7 +229,9 @@ def test_the_preview_shows_what_the_api_serves(editor_client, client):
             f"{ranking['prior']:.2f} + {ranking['readers']:.2f} {MINUS} {ranking['age_penalty']:.2f}"
             f" = {item['score']:.2f} <small>rank score</small>"
         ) in html
-    assert f"9.50 + 0.00 {MINUS} 0.00 = 9.50" in html and "50% positive" in html
+    assert f"9.50 + 0.00 {MINUS} 0.00 = 9.50" in html
+    # Nobody reacted: no tile shows the formula's neutral 50% as if it were readers' opinion.
+    assert html.count("no reactions yet") == len(api_items) and "50% positive" not in html
 
 
 @pytest.mark.django_db
@@ -279,3 +282,82 @@ def test_a_write_the_database_refuses_is_a_message_not_an_error(client):
     assert response.status_code == 200
     assert NOT_ALLOWED in messages_of(response)
     assert not BentoGridItem.objects.filter(content_title="Smuggled in").exists()
+
+
+def preview_tiles(html: str) -> dict[int, str]:
+    """Each preview tile's HTML, by grid item id."""
+    return {
+        int(item_id): tile
+        for item_id, tile in re.findall(
+            r'<article [^>]*data-item-id="(\d+)">(.*?)</article>', html, re.DOTALL
+        )
+    }
+
+
+def react(item: BentoGridItem, *sentiments: str) -> None:
+    for sentiment in sentiments:
+        f.make_engagement(
+            content_type=item.content_type,
+            content_id=item.content_id,
+            interaction_type="reaction",
+            sentiment=sentiment,
+        )
+
+
+@pytest.mark.django_db
+def test_the_preview_says_no_reactions_yet_without_events_and_shows_thumbnails(editor_client):
+    """A tile without any event in 7 days says "no reactions yet" instead of the formula's
+    neutral 50% bar; one with events has a bar of its positive share of them, captioned; a
+    tile shows the thumbnail and tags its data names."""
+    untouched, viewed, reacted = ranked_items(90, 80, 70)
+    thumbnail = "https://i.ytimg.com/vi/abc123/hqdefault.jpg"
+    BentoGridItem.objects.filter(pk=untouched.pk).update(
+        data={"thumbnail_url": thumbnail, "tags": ["brisket"]}
+    )
+    f.make_engagement(content_type=viewed.content_type, content_id=viewed.content_id)
+    react(reacted, "positive", "positive", "negative")
+    grid_refresh(trigger=RefreshTrigger.COMMAND)
+
+    tiles = preview_tiles(editor_client.get(f"{GRID}preview/").content.decode())
+    assert "no reactions yet" in tiles[untouched.pk]
+    assert 'class="sentiment"' not in tiles[untouched.pk]
+    assert "50% positive" not in tiles[untouched.pk]
+    assert f'<img class="tile-thumb" src="{thumbnail}" alt=""' in tiles[untouched.pk]
+    assert '<span class="tag">brisket</span>' in tiles[untouched.pk]
+    assert "tile-thumb" not in tiles[viewed.pk]  # a topic's data names no thumbnail
+
+    assert 'title="0 positive of 1 events in 7 days"' in tiles[viewed.pk]
+    assert 'class="positive" style="width: 0.0%"' in tiles[viewed.pk]
+    assert "0% positive" in tiles[viewed.pk]
+    assert 'title="2 positive of 3 events in 7 days"' in tiles[reacted.pk]
+    assert 'class="positive" style="width: 66.7%"' in tiles[reacted.pk]
+    assert "67% positive" in tiles[reacted.pk] and "no reactions yet" not in tiles[reacted.pk]
+
+
+@pytest.mark.django_db
+def test_the_list_cuts_titles_short_and_says_which_items_had_no_reactions(editor_client):
+    """Titles are cut to one line by the list's CSS and carried whole in a title attribute;
+    the sentiment column says "no reactions" for an item without events in 7 days (its 50% is
+    the formula's neutral value); the column costs no query per item."""
+    long_title = "Why Your Fasting Glucose Went UP on Carnivore (and Why It Doesn't Matter)"
+    first, second = ranked_items(90, 80)
+    BentoGridItem.objects.filter(pk=first.pk).update(content_title=long_title)
+    react(second, "positive")
+
+    def page() -> tuple[str, int]:
+        with statements_sent() as sent:
+            html = editor_client.get(GRID).content.decode()
+        return html, len(sent)
+
+    html, statements = page()
+    shown = escape(long_title)
+    assert f'<span class="grid-title" title="{shown}">{shown}</span>' in html
+    sentiments = re.findall(r'<td class="field-sentiment">(.*?)</td>', html)
+    assert sentiments == [
+        '<span class="quiet" title="no reactions yet">no reactions</span>',
+        "100% positive",
+    ]
+
+    for item in ranked_items(60, 50, 40):
+        react(item, "negative")
+    assert page()[1] == statements

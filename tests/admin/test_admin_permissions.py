@@ -76,7 +76,7 @@ PAGES = """
 /admin/audit/auditlog/{audit}/change/           200     200      login
 /admin/audit/auditlog/add/                      403     403      login
 /admin/audit/auditlog/{audit}/delete/           403     403      login
-/admin/audit/auditlog/{audit}/history/          200     200      login
+/admin/audit/auditlog/{audit}/history/          302     302      login
 /admin/dashboard/                               200     200      login
 /admin/carnivore/user/                          403     403      login
 """

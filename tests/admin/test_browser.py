@@ -1,12 +1,16 @@
 """The back office in a real browser: Debian's Chromium, headless, driven by Playwright.
 
 An editor pins an item to position 1 and sees it as the hero of the preview; an auditor opens
-an audit entry, sees the diff and finds nothing to edit. Screenshots of both pages are saved
-under var/artifacts/.
+an audit entry, sees the diff and finds nothing to edit; with the sample week imported, the
+grid and audit lists fit their boxes, the preview's tiles show their thumbnails and clip
+nothing, and an entry's history button leads to its record's history. Screenshots of these
+pages are saved under var/artifacts/.
 """
 
 from __future__ import annotations
 
+import struct
+import zlib
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -20,14 +24,41 @@ from grid.services import grid_refresh
 from tests import factories as f
 from tests.browser import screenshot
 from trending.models import TrendingTopic
+from trending.weekly_import.run import sample_week_import
 
 PASSWORD = "a-long-password-1"
+
+
+def placeholder_png(width: int = 320, height: int = 180) -> bytes:
+    """A PNG of a diagonal gradient, standing in for a thumbnail (the tests go offline)."""
+    rows = b"".join(
+        b"\0" + bytes(value for x in range(width) for value in (120 + (x + y) % 120, 70, 50))
+        for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
 def page(browser: Browser, live_server) -> Iterator[Page]:
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1400, "height": 1000}
+    )
+    # Thumbnails live on YouTube's servers: answer for them, whatever the network.
+    thumbnail = placeholder_png()
+    context.route(
+        "https://i.ytimg.com/**",
+        lambda route: route.fulfill(status=200, content_type="image/png", body=thumbnail),
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -127,6 +158,87 @@ def test_auditor_reads_a_diff_and_finds_no_edit_control(page: Page):
     expect(content.locator("input[type=submit], button")).to_have_count(0)
     expect(content.locator("a.deletelink, a.addlink, a.changelink")).to_have_count(0)
     screenshot(page, "admin-audit-diff.png")
+
+
+def overflow_of(page: Page, selector: str) -> int:
+    """How many pixels the element's content is wider than the element (0: it fits)."""
+    return page.locator(selector).evaluate("e => Math.max(0, e.scrollWidth - e.clientWidth)")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_sample_week_the_lists_fit_and_the_preview_clips_nothing(page: Page):
+    """With the sample week imported, readers' reactions and an editor's edit: the grid list and
+    the audit list fit their boxes at 1400 px with one line per grid item (long titles cut,
+    whole on hover); the audit list names what an update changed; the preview's tiles show
+    their thumbnails, clip neither footer nor tags, and say "no reactions yet" where there was
+    no event in 7 days; an audit entry's history button opens its record's history."""
+    f.make_user(username="boss", password=PASSWORD, is_staff=True, is_superuser=True)
+    editor = f.make_editor(username="eddie", is_staff=True)
+    sample_week_import()
+    grid_refresh(trigger=RefreshTrigger.COMMAND)
+    hero = BentoGridItem.objects.get(grid_position=1)
+    BentoGridItem.objects.filter(pk=hero.pk).update(is_pinned=True)  # stays the hero
+    for sentiment in ("positive", "positive", "negative"):
+        f.make_engagement(
+            content_type=hero.content_type,
+            content_id=hero.content_id,
+            interaction_type="reaction",
+            sentiment=sentiment,
+        )
+    topic = TrendingTopic.objects.order_by("id").first()
+    with run_as(admin_identity(editor)):
+        TrendingTopic.objects.filter(pk=topic.pk).update(
+            topic_name=f"{topic.topic_name} (edited)", description="Edited by Eddie"
+        )
+    grid_refresh(trigger=RefreshTrigger.COMMAND)
+
+    log_in(page, "boss", "/admin/grid/bentogriditem/")
+    assert overflow_of(page, "#changelist .results") == 0
+    rows = page.locator("#result_list tbody tr")
+    heights = rows.evaluate_all("rows => rows.map(row => row.getBoundingClientRect().height)")
+    assert len(heights) == BentoGridItem.objects.count() > 7
+    assert max(heights) < 60  # one line each: a wrapped title made rows of 4-5 lines
+    titles = page.locator("#result_list .grid-title")
+    cut = titles.evaluate_all(
+        "spans => spans.filter(s => s.scrollWidth > s.clientWidth).map(s => s.title)"
+    )
+    assert cut and set(cut) <= set(BentoGridItem.objects.values_list("content_title", flat=True))
+    expect(page.locator("#result_list thead th.column-is_active")).to_be_in_viewport()
+    screenshot(page, "admin-grid-list.png")
+
+    page.goto("/admin/grid/bentogriditem/preview/")
+    tiles = page.locator("article.tile")
+    expect(tiles).to_have_count(7)
+    clipped = tiles.evaluate_all(
+        """tiles => tiles.filter(tile => {
+             const box = tile.getBoundingClientRect();
+             const last = tile.querySelector('.tile-meta').getBoundingClientRect();
+             return tile.scrollHeight > tile.clientHeight + 1 || last.bottom > box.bottom + 1;
+           }).map(tile => tile.dataset.slot)"""
+    )
+    assert clipped == []
+    thumbnails = page.locator("article.tile img.tile-thumb")
+    expect(thumbnails.first).to_be_visible()
+    loaded = thumbnails.evaluate_all("images => images.map(image => image.naturalWidth)")
+    assert loaded and all(width == 320 for width in loaded)
+    expect(page.locator("article[data-slot='1'] .sentiment")).to_be_visible()
+    expect(page.locator("article[data-slot='2']")).to_contain_text("no reactions yet")
+    expect(page.locator("article.tile .sentiment")).to_have_count(1)
+    screenshot(page, "admin-grid-preview-sample-week.png")
+
+    page.goto("/admin/audit/auditlog/")
+    assert overflow_of(page, "#changelist .results") == 0
+    update = AuditLog.objects.get(table_name="trending_topics", operation="UPDATE")
+    row = page.locator("#result_list tbody tr", has=page.get_by_role("link", name=str(update.pk)))
+    expect(row.locator("td.field-changed")).to_have_text("2: description, topic_name")
+    screenshot(page, "admin-audit-list.png")
+
+    row.get_by_role("link", name=str(update.pk)).click()
+    page.get_by_role("link", name=f"History of trending_topics #{topic.pk}").click()
+    page.wait_for_url(f"**/admin/audit/auditlog/?table_name=trending_topics&record_id={topic.pk}")
+    expect(page.locator("#result_list tbody tr")).to_have_count(
+        AuditLog.objects.filter(table_name="trending_topics", record_id=str(topic.pk)).count()
+    )
 
 
 # Every kind of page the back office shows, and the API's Swagger UI: each must load under the

