@@ -233,15 +233,3 @@ def test_the_history_button_opens_the_records_history(auditor_client, history):
     )
     response = auditor_client.get(f"{AUDIT}{update.pk}/history/")
     assert (response.status_code, response["Location"]) == (302, record_history)
-
-
-@pytest.mark.django_db
-def test_an_engagement_events_history_is_its_entry(auditor_client):
-    """An engagement event's entry has no history button (the entry is its whole history), and
-    its history URL comes back to the entry."""
-    topic = f.make_topic()
-    event = f.make_engagement(content_type="trending_topic", content_id=topic.id)
-    entry = AuditLog.objects.get(table_name="content_engagement", record_id=str(event.id))
-    assert "historylink" not in auditor_client.get(f"{AUDIT}{entry.pk}/change/").content.decode()
-    response = auditor_client.get(f"{AUDIT}{entry.pk}/history/")
-    assert (response.status_code, response["Location"]) == (302, f"{AUDIT}{entry.pk}/change/")
