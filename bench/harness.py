@@ -159,6 +159,12 @@ def pgbench(
         *defines,
     ]
     env = {**os.environ, **server.libpq_env()}
+    # A session default for the reader key that content_engagement's column default reads: the
+    # statement trigger sets it per statement; a copy without the trigger (a benchmark's plain
+    # baseline) falls back to this.
+    env["PGOPTIONS"] = (
+        env.get("PGOPTIONS", "") + " -c carnivore.reader_key=00000000-0000-4000-8000-000000000000"
+    ).strip()
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"pgbench failed:\n{result.stdout}\n{result.stderr}")

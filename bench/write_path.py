@@ -6,7 +6,8 @@ Every insert runs as the API roles would: a transaction that switches to `anon` 
 Supabase's REST API does, then INSERTs one event (or a batch of 100). Two tables take the same
 statements:
 
-- `ours`: content_engagement, with its trigger (PrepareEvent: checks, reader fingerprint, xid);
+- `ours`: content_engagement, with its triggers (engagement/triggers.py: per statement, the
+  reader's fingerprint and the checks of content and dates; per row only for retried events);
 - `plain`: content_engagement_plain, an identical copy without it: same columns and defaults,
   CHECKs, indexes, monthly partitions, foreign key, row-level security policies and grants,
   the same id sequence. A copy rather than disabling the trigger between rounds, so that the
@@ -118,7 +119,9 @@ def history(table: str) -> psycopg.sql.Composed:
 # A pgbench transaction as an API request makes it: the role, claims and headers, then one
 # INSERT of :rows events on an item between :first and :last into :table (pgbench puts the
 # variables' text in place: its default, simple protocol). 3 in 10 by a signed-in reader (bench
-# user :u), the others anonymous, each from an address of its own.
+# user :u), the others anonymous, each from an address of its own. The plain copy has no
+# statement trigger to work out the reader key its column's default reads, so the script sets
+# one (ours overwrites it).
 REQUEST = r"""
 \set u random(1, :users)
 \set a random(1, 250)
@@ -128,10 +131,10 @@ REQUEST = r"""
 \set signed random(1, 10)
 BEGIN;
 \if :signed <= 3
-SELECT set_config('role', 'authenticated', true), set_config('request.jwt.claims', '{"role": "authenticated", "sub": "00000000-0000-4000-8000-' || lpad(:u::text, 12, '0') || '"}', true), set_config('request.headers', '{"x-forwarded-for": "10.1.' || :a || '.' || :b || '", "user-agent": "bench"}', true);
+SELECT set_config('role', 'authenticated', true), set_config('request.jwt.claims', '{"role": "authenticated", "sub": "00000000-0000-4000-8000-' || lpad(:u::text, 12, '0') || '"}', true), set_config('request.headers', '{"x-forwarded-for": "10.1.' || :a || '.' || :b || '", "user-agent": "bench"}', true), set_config('carnivore.reader_key', md5(:a || '.' || :b)::uuid::text, true);
 INSERT INTO :table (content_type, content_id, user_id, interaction_type) SELECT 'trending_topic', :item, ('00000000-0000-4000-8000-' || lpad(:u::text, 12, '0'))::uuid, (ARRAY['view', 'view', 'view', 'click', 'share', 'bookmark'])[1 + (:k + n) % 6] FROM generate_series(1, :rows) AS n;
 \else
-SELECT set_config('role', 'anon', true), set_config('request.jwt.claims', '{"role": "anon"}', true), set_config('request.headers', '{"x-forwarded-for": "10.1.' || :a || '.' || :b || '", "user-agent": "bench"}', true);
+SELECT set_config('role', 'anon', true), set_config('request.jwt.claims', '{"role": "anon"}', true), set_config('request.headers', '{"x-forwarded-for": "10.1.' || :a || '.' || :b || '", "user-agent": "bench"}', true), set_config('carnivore.reader_key', md5(:a || '.' || :b)::uuid::text, true);
 INSERT INTO :table (content_type, content_id, user_id, interaction_type) SELECT 'trending_topic', :item, NULL, (ARRAY['view', 'view', 'view', 'click', 'share', 'bookmark'])[1 + (:k + n) % 6] FROM generate_series(1, :rows) AS n;
 \endif
 COMMIT;
@@ -276,6 +279,8 @@ def main() -> None:
         ).fetchall()
         hot, probe = hot[0], probe[0]
         started = time.perf_counter()
+        # The plain copy's reader_key default reads what the statement trigger would have set.
+        conn.execute("SELECT set_config('carnivore.reader_key', gen_random_uuid()::text, false)")
         for table in ("content_engagement", "content_engagement_plain"):
             conn.execute(history(table), [hot, HISTORY])
         conn.execute(

@@ -41,8 +41,8 @@ TILE_SIZES = {"hero": "hero 2x2", "featured": "featured 2x1", "standard": "stand
 # Fixed SQL: only the part's name varies, from this tuple.
 RANK_PARTS = {
     f"rank_{part}": RawSQL(  # noqa: S611
-        f"(public.grid_rank_parts(bento_grid_items.base_score, bento_grid_items.reader_weight_7d,"
-        f" bento_grid_items.week_of, now())).{part}",
+        f"(SELECT r.{part} FROM public.grid_ranked(bento_grid_items.base_score,"  # noqa: S608
+        " bento_grid_items.reader_weight_7d, bento_grid_items.week_of, now()) r)",
         (),
     )
     for part in ("prior", "readers", "age_penalty", "rank_score")

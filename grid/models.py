@@ -99,7 +99,7 @@ class BentoGridItem(Timestamped):
     The figures (`view_count`..., the window sums `*_24h`, `*_7d` as of `scored_at`, the
     blueprint's display `engagement_score` and `reader_weight_7d`, the weighted count of
     distinct readers' actions) are kept by the engagement rollup from the events. What ranks the
-    item is `rank_score` (grid/sql/grid_rank_parts.sql): the imported `base_score` as a prior,
+    item is `rank_score` (grid/sql/grid_rank.sql): the imported `base_score` as a prior,
     readers' points from `reader_weight_7d`, less an age penalty from `week_of`, the week of
     the content. It depends on the time, so it is computed when the grid is ranked, not stored.
     """
@@ -117,7 +117,7 @@ class BentoGridItem(Timestamped):
     positive_24h = models.IntegerField(db_default=0)
     events_7d = models.IntegerField(db_default=0)
     positive_7d = models.IntegerField(db_default=0)
-    # Distinct readers' actions in the 7-day window, weighted by kind (grid_rank_parts.sql).
+    # Distinct readers' actions in the 7-day window, weighted by kind (grid/sql/grid_rank.sql).
     reader_weight_7d = models.IntegerField(db_default=0)
     # The week the content belongs to (its weekly report or crawl); NULL for editorial items,
     # whose age counts from created_at.

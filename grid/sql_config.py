@@ -98,6 +98,7 @@ sql_items = [
         "grid_rank",
         reverse=(
             "DROP FUNCTION grid_rank_parts(numeric, bigint, date, timestamptz);"
+            " DROP FUNCTION grid_ranked(numeric, bigint, date, timestamptz);"
             " DROP FUNCTION grid_rank_reader_weight(bigint, bigint, bigint, bigint, bigint,"
             " bigint, bigint)"
         ),

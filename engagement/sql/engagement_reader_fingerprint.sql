@@ -22,13 +22,24 @@ DECLARE
         '');
     today date := (now() AT TIME ZONE 'UTC')::date;
     day_salt bytea;
+    waited text := current_setting('lock_timeout');
 BEGIN
     SELECT s.salt INTO day_salt FROM public.engagement_salts s WHERE s.day = today;
     IF NOT FOUND THEN
-        INSERT INTO public.engagement_salts (day, salt)
-        VALUES (today, uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()))
-        ON CONFLICT (day) DO NOTHING;
-        SELECT s.salt INTO day_salt FROM public.engagement_salts s WHERE s.day = today;
+        -- No rollup has made today's salt yet: make it, but never wait for another writer that
+        -- is making it in a transaction still open (writers never wait for each other): then
+        -- this statement's events count under a salt of their own.
+        BEGIN
+            PERFORM set_config('lock_timeout', '10ms', true);
+            INSERT INTO public.engagement_salts (day, salt)
+            VALUES (today, uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()))
+            ON CONFLICT (day) DO NOTHING;
+            PERFORM set_config('lock_timeout', waited, true);
+            SELECT s.salt INTO day_salt FROM public.engagement_salts s WHERE s.day = today;
+        EXCEPTION
+            WHEN lock_not_available THEN  -- (the failed attempt takes its lock_timeout with it)
+                day_salt := uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid());
+        END;
     END IF;
     RETURN encode(
         sha256(day_salt || convert_to(address || E'\n' || coalesce(headers ->> 'user-agent', ''), 'UTF8')),

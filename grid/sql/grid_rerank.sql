@@ -27,7 +27,7 @@ BEGIN
         SELECT id, row_number() OVER (ORDER BY rank_score DESC, week_of DESC NULLS LAST, id DESC) AS n
         FROM (
             SELECT g.id, rank.rank_score, g.week_of FROM bento_grid_items g
-            CROSS JOIN LATERAL public.grid_rank_parts(g.base_score, g.reader_weight_7d, g.week_of, now()) rank
+            CROSS JOIN LATERAL public.grid_ranked(g.base_score, g.reader_weight_7d, g.week_of, now()) rank
             WHERE g.is_active AND NOT g.is_pinned
             ORDER BY rank.rank_score DESC, g.week_of DESC NULLS LAST, g.id DESC
             LIMIT (SELECT count(*) FROM free)

@@ -35,7 +35,7 @@ FROM (
            g.data - 'tags' AS data,
            now() AS refreshed_at
     FROM bento_grid_items g
-    CROSS JOIN LATERAL public.grid_rank_parts(g.base_score, g.reader_weight_7d, g.week_of, now()) rank
+    CROSS JOIN LATERAL public.grid_ranked(g.base_score, g.reader_weight_7d, g.week_of, now()) rank
     WHERE g.is_active AND g.grid_position IS NOT NULL
 ) ranked
 WHERE slot <= coalesce(nullif(current_setting('carnivore.grid_slots', true), '')::integer, 7)
