@@ -292,14 +292,13 @@ CASES = [
         {"interaction_type": "like"},
         "content_engagement_interaction_type_valid",
     ),
-    # The event trigger (prepare_event) runs before the CHECK constraints: content of a type
-    # that does not exist is refused as content that does not exist.
     (
         "event unknown content type",
         f.make_engagement,
         {"content_type": "podcast", "content_id": 1},
-        "content_engagement_content_exists",
+        "content_engagement_content_type_valid",
     ),
+    # Content that does not exist or is hidden: the statement check (check_inserted_events).
     (
         "event on missing content",
         f.make_engagement,

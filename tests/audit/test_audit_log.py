@@ -3,10 +3,9 @@ afterwards. Engagement events are not copied there: each records its own who and
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.db import DatabaseError, connection, transaction
+from psycopg import errors, sql
 
 from audit.models import AuditLog
 from carnivore.db_context import ANONYMOUS, SERVICE, admin_identity, identity_for_user, run_as
@@ -128,39 +127,68 @@ def test_updates_that_change_nothing_are_not_audited():
 
 @pytest.mark.django_db
 def test_events_record_who_inserted_them_instead_of_an_audit_row():
-    """Each event records its user, database role and staff role itself, and the reader it
-    counts for, whatever the client sent for those columns; events leave no audit row."""
+    """Each event records its user, database role and staff role, and the reader it counts for;
+    events leave no audit row."""
     topic = f.make_topic()
     reader, editor = f.make_user(), f.make_editor()
     mark = last_audit_id()
-    forged = uuid.uuid4()
-    sql = (
-        "INSERT INTO content_engagement (content_type, content_id, user_id, interaction_type,"
-        " db_role, app_role, reader_key)"
-        " VALUES ('trending_topic', %(topic)s, %(user)s, 'view', 'service_role', 'admin', %(forged)s)"
+    insert = (
+        "INSERT INTO content_engagement (content_type, content_id, user_id, interaction_type)"
+        " VALUES ('trending_topic', %s, %s, 'view')"
     )
     for identity, user in (
         (identity_for_user(reader), reader),
         (admin_identity(editor), editor),
         (ANONYMOUS, None),
-        (SERVICE, reader),  # a job recording for a reader
+        (SERVICE, reader),  # a job recording for a reader: counted for user_id
     ):
         with run_as(identity), connection.cursor() as cursor:
-            cursor.execute(sql, {"topic": topic.id, "user": user and user.id, "forged": forged})
+            cursor.execute(insert, [topic.id, user and user.id])
     events = list(
         ContentEngagement.objects.order_by("id").values_list(
             "user_id", "db_role", "app_role", "reader_key"
         )
     )
-    anonymous = events.pop(2)
-    assert events == [
+    assert events[:2] == [
         (reader.id, "authenticated", None, reader.id),
         (editor.id, "authenticated", "admin", editor.id),
-        (reader.id, "service_role", None, reader.id),
     ]
+    anonymous, service = events[2:]
     assert anonymous[:3] == (None, "anon", None)
-    assert anonymous[3] not in (None, forged)  # the day's fingerprint of the client
+    assert anonymous[3] is not None  # the day's fingerprint of the client
+    assert service[:3] == (reader.id, "service_role", None)
     assert last_audit_id() == mark
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("db_role", "'service_role'"),
+        ("app_role", "'admin'"),
+        ("reader_key", "gen_random_uuid()"),
+        ("insert_xid", "'1'::xid8"),
+        ("inserted_at", "now() - interval '1 day'"),
+    ],
+)
+def test_no_api_role_may_write_who_stored_an_event(column, value):
+    """What an event records about who stored it and when is the database's to fill: an INSERT
+    naming one of those columns is refused, for every API role."""
+    topic = f.make_topic()
+    statement = sql.SQL(
+        "INSERT INTO content_engagement (content_type, content_id, interaction_type, {column})"
+        " VALUES ('trending_topic', %s, 'view', {value})"
+    ).format(column=sql.Identifier(column), value=sql.SQL(value))
+    for identity in (ANONYMOUS, identity_for_user(f.make_user()), SERVICE):
+        with (
+            pytest.raises(DatabaseError) as excinfo,
+            transaction.atomic(),
+            run_as(identity),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [topic.id])
+        assert isinstance(excinfo.value.__cause__, errors.InsufficientPrivilege)
+    assert not ContentEngagement.objects.exists()
 
 
 @pytest.mark.django_db

@@ -116,8 +116,8 @@ def test_formula(as_of_hour, events, score, sentiment_percent, reader_weight):
 
 def test_windows_just_inside_and_just_outside(as_of_hour):
     """The 24-hour window starts 23 hours before the current hour, the 7-day one 167 hours
-    before; an event a microsecond earlier falls out of it. A reader's two shares an hour apart
-    are two votes."""
+    before; an event a microsecond earlier falls out of it. The reader's votes count in the hour
+    the events were stored: one share, one positive."""
     day_start = as_of_hour - timedelta(hours=23)
     week_start = as_of_hour - timedelta(hours=167)
     item = record(
@@ -131,15 +131,15 @@ def test_windows_just_inside_and_just_outside(as_of_hour):
     assert item.events_24h == 1
     assert item.positive_sentiment_percent == Decimal("33.33")  # 1 positive of 3 in the week
     assert (item.share_count, item.view_count) == (2, 0)  # all-time counts take everything
-    # The shares are in two hours: two votes; the positive reaction a third.
-    assert (item.events_7d, item.reader_weight_7d) == (3, 5 + 5 + 4)
+    assert (item.events_7d, item.reader_weight_7d) == (3, 5 + 4)
 
 
 def test_no_events_in_the_last_day_shows_a_zero_score_and_a_week_without_shows_the_defaults(
     as_of_hour,
 ):
-    """Without events in the last 24 hours engagement_score is 0 while the week's readers still
-    weigh; with none in 7 days either, sentiment is the default 50 and no reader weighs."""
+    """Without events in the last 24 hours engagement_score is 0; with none in 7 days either,
+    sentiment is the default 50. A reader's vote counts in the hour it was stored, whatever
+    date the event carries."""
     topic = f.make_topic(engagement_score=Decimal("72.50"))
     item = record(topic, ("view", None, as_of_hour - timedelta(days=3)))
     assert (item.engagement_score, item.events_24h) == (Decimal("0.00"), 0)
@@ -148,7 +148,7 @@ def test_no_events_in_the_last_day_shows_a_zero_score_and_a_week_without_shows_t
 
     old = record(f.make_topic(), ("view", None, as_of_hour - timedelta(days=9)))
     assert old.positive_sentiment_percent == Decimal("50.00")  # nothing in 7 days: the default
-    assert (old.view_count, old.events_7d, old.reader_weight_7d) == (1, 0, 0)
+    assert (old.view_count, old.events_7d, old.reader_weight_7d) == (1, 0, 1)
 
 
 def test_a_new_grid_item_gets_the_real_title_and_the_base_score(as_of_hour):
@@ -196,6 +196,22 @@ def test_scores_decay_when_the_hourly_rescore_runs(as_of_hour):
     )
     assert stale.scored_at == as_of_hour
     assert fresh.engagement_score == Decimal("5.00")
+
+
+def test_a_backdated_event_counts_in_its_hour_and_votes_in_the_hour_it_was_stored(as_of_hour):
+    """An event that happened 5 hours ago is counted in that hour's rollup, its reader's vote in
+    the hour it reached the database (backdating wins no extra votes); the recount agrees."""
+    topic = f.make_topic()
+    item = record(topic, ("share", None, as_of_hour - timedelta(hours=5)))
+    rollups = EngagementRollup.objects.filter(content_type="trending_topic", content_id=topic.id)
+    assert set(rollups.values_list("hour", "events", "shares", "reader_shares")) == {
+        (as_of_hour - timedelta(hours=5), 1, 1, 0),
+        (as_of_hour, 0, 0, 1),
+    }
+    assert (item.share_count, item.shares_24h, item.reader_weight_7d) == (1, 1, 5)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT figure, stored, recounted FROM engagement_score_drift()")
+        assert cursor.fetchall() == []
 
 
 @pytest.mark.django_db
