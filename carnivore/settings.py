@@ -327,6 +327,10 @@ CHANNEL_RANKINGS_PATH = env.str(
     "CHANNEL_RANKINGS_PATH", default=""
 )  # optional channel_rankings.json
 SUPABASE_JWT_SECRET = env.str("SUPABASE_JWT_SECRET", default="")
+# What a Supabase JWT must say it is for (`aud`; Supabase Auth's is "authenticated") and who
+# issued it (`iss`, e.g. https://<project>.supabase.co/auth/v1); empty: not checked.
+SUPABASE_JWT_AUDIENCE = env.str("SUPABASE_JWT_AUDIENCE", default="authenticated")
+SUPABASE_JWT_ISSUER = env.str("SUPABASE_JWT_ISSUER", default="")
 ENGAGEMENT_ANON_RATE = env.str("ENGAGEMENT_ANON_RATE", default="120/min")  # per client address
 ENGAGEMENT_USER_RATE = env.str("ENGAGEMENT_USER_RATE", default="1200/min")  # per signed-in user
 
