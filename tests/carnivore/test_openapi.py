@@ -19,6 +19,7 @@ BODIES = {
         "interaction_type": "view",
     },
     ("/api/me/interests/", "put"): lambda world: {"interests": ["Budget carnivore"]},
+    ("/api/me/interests/", "patch"): lambda world: {"interests": ["Organ meats"]},
 }
 
 
