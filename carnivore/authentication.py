@@ -140,6 +140,16 @@ def reader_create_from_jwt(*, user_id: uuid.UUID, email: object):
     return get_or_create(str(user_id))
 
 
+def api_token_issue(*, user) -> str:
+    """Return the user's DRF token key, creating the token when they have none (one a user).
+
+    Tokens are Django's table, which no API role may touch: written as the connecting role.
+    """
+    with connecting_role():
+        token, _ = Token.objects.get_or_create(user=user)
+    return token.key
+
+
 class ConnectingRoleBackend(ModelBackend):
     """Django's ModelBackend, reading users, groups and permissions as the connecting role."""
 

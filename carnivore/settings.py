@@ -63,8 +63,10 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS)
 
 # --- Database -------------------------------------------------------------------------------
-# With DATABASE_URL unset, the embedded PostgreSQL 18 server in var/pgdata is started (or reused).
-if env.str("DATABASE_URL", default=""):
+# With DATABASE_URL unset, the embedded PostgreSQL 18 server in var/pgdata is started (or reused):
+# the local demo's database, the only one where `up` creates the demo accounts by itself.
+DATABASE_EMBEDDED = not env.str("DATABASE_URL", default="")
+if not DATABASE_EMBEDDED:
     _default_db = env.db("DATABASE_URL")
 else:
     from carnivore.embedded_db import database_settings
@@ -205,6 +207,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "carnivore.login_throttling.lockout_response"  # JSON under /api/
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
