@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_lockout_message
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from rest_framework.throttling import BaseThrottle
@@ -85,3 +86,10 @@ class AxesHandler(AxesDatabaseHandler):
     def reset_failure_logs(self, **kwargs) -> int:
         with connecting_role():
             return super().reset_failure_logs(**kwargs)
+
+
+def sign_in_records_delete(*, username: str) -> None:
+    """Delete axes' records of sign-ins under `username` (a user being erased): attempts,
+    failures and the access log. Run as the connecting role."""
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username=username).delete()
