@@ -2,9 +2,11 @@
 
 A request authenticates by the session cookie (Django's middleware), a DRF token
 (`Authorization: Token <key>`) or, when SUPABASE_JWT_SECRET is set, a Supabase Auth JWT
-(`Authorization: Bearer <jwt>`) naming a user by id. Django's own tables (users, groups,
-permissions, tokens) are granted to no API role, so all of this reads them as the connecting
-role: before the request's identity switch (`authenticate_from_header`, called by
+(`Authorization: Bearer <jwt>`) naming a user by id: it must carry `exp`, and `aud`/`iss` as
+configured (SUPABASE_JWT_AUDIENCE, SUPABASE_JWT_ISSUER); a reader the project has never seen is
+created on first use, with the JWT's `sub` as id (`user_for_jwt`). Django's own tables (users,
+groups, permissions, tokens) are granted to no API role, so all of this reads them as the
+connecting role: before the request's identity switch (`authenticate_from_header`, called by
 RequestIdentityMiddleware), or stepping out of it with `connecting_role()` (the login backend,
 `update_last_login`). `RequestIdentityAuthentication` hands the result over to DRF.
 """
@@ -17,8 +19,9 @@ import jwt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections
 from django.http import JsonResponse
 from psycopg import sql
 from rest_framework.authentication import SessionAuthentication
@@ -86,17 +89,65 @@ def user_for_token(key: str):
 
 
 def user_for_jwt(encoded: str):
-    """Return the user a Supabase Auth JWT names (`sub`), or None if it does not verify."""
+    """Return the user a Supabase Auth JWT names (`sub`), creating them on first use; None if
+    the JWT does not verify.
+
+    The JWT must be signed with SUPABASE_JWT_SECRET (HS256), carry `exp` (and not be past it)
+    and a UUID `sub`, and name SUPABASE_JWT_AUDIENCE and SUPABASE_JWT_ISSUER when those are set.
+    """
     if not settings.SUPABASE_JWT_SECRET:
         return None
+    audience = settings.SUPABASE_JWT_AUDIENCE or None
     try:
         claims = jwt.decode(
-            encoded, settings.SUPABASE_JWT_SECRET, algorithms=["HS256"], audience="authenticated"
+            encoded,
+            settings.SUPABASE_JWT_SECRET,
+            algorithms=["HS256"],
+            audience=audience,
+            issuer=settings.SUPABASE_JWT_ISSUER or None,
+            options={"require": ["exp", "sub"], "verify_aud": audience is not None},
         )
         user_id = uuid.UUID(claims["sub"])
-    except (jwt.PyJWTError, KeyError, ValueError):
+    except (jwt.PyJWTError, TypeError, ValueError):
         return None
-    return user_with_group_names(sql.SQL("u.id = %s"), [user_id])
+    user = user_with_group_names(sql.SQL("u.id = %s"), [user_id])
+    if user is None:
+        user = reader_create_from_jwt(user_id=user_id, email=claims.get("email"))
+        user.group_names = set()
+    return user
+
+
+def reader_create_from_jwt(*, user_id: uuid.UUID, email: object):
+    """Return the reader with id `user_id`, creating them (no password, not staff): the first
+    request of someone Supabase Auth signed in.
+
+    Their username is their email when it is free and fits, else their id. Two first requests
+    at once: the primary key lets one insert win, and the other reads that row
+    (`get_or_create` retries the read after its IntegrityError).
+    """
+    model = get_user_model()
+    email = email if isinstance(email, str) and len(email) <= 254 else ""
+
+    def get_or_create(username: str):
+        defaults = {"username": username, "email": email, "password": make_password(None)}
+        return model.objects.get_or_create(id=user_id, defaults=defaults)[0]
+
+    if email and len(email) <= model._meta.get_field("username").max_length:
+        try:
+            return get_or_create(email)
+        except IntegrityError:  # the username is someone else's: the id is nobody else's
+            pass
+    return get_or_create(str(user_id))
+
+
+def api_token_issue(*, user) -> str:
+    """Return the user's DRF token key, creating the token when they have none (one a user).
+
+    Tokens are Django's table, which no API role may touch: written as the connecting role.
+    """
+    with connecting_role():
+        token, _ = Token.objects.get_or_create(user=user)
+    return token.key
 
 
 class ConnectingRoleBackend(ModelBackend):

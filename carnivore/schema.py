@@ -44,8 +44,10 @@ class RequestIdentitySchemes(OpenApiAuthenticationExtension):
                 "scheme": "bearer",
                 "bearerFormat": "JWT",
                 "description": (
-                    "A Supabase Auth JWT (HS256, audience `authenticated`);"
-                    " needs SUPABASE_JWT_SECRET."
+                    "A Supabase Auth JWT (HS256 with SUPABASE_JWT_SECRET) carrying `exp`, a UUID"
+                    " `sub`, the audience SUPABASE_JWT_AUDIENCE (default `authenticated`) and,"
+                    " when SUPABASE_JWT_ISSUER is set, that `iss`. A reader never seen before is"
+                    " created on first use, with the `sub` as id."
                 ),
             },
         ]

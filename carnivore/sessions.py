@@ -14,6 +14,7 @@ key, signing out deletes it, a password change does both) step out to the connec
 
 from __future__ import annotations
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.utils import timezone
 
@@ -45,4 +46,18 @@ def sessions_clear_expired() -> int:
     deleted, _ = (
         SessionStore.get_model_class().objects.filter(expire_date__lt=timezone.now()).delete()
     )
+    return deleted
+
+
+def sessions_end_for(*, user_id) -> int:
+    """Delete every unexpired session signed in as `user_id` (a user being erased); return how
+    many. A session names its user only inside its encoded data, so each is decoded: fine for
+    a rare erasure, not for a hot path. Run as the connecting role."""
+    model = SessionStore.get_model_class()
+    signed_in = [
+        session.session_key
+        for session in model.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user_id)
+    ]
+    deleted, _ = model.objects.filter(session_key__in=signed_in).delete()
     return deleted

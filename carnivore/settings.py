@@ -65,8 +65,10 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS)
 
 # --- Database -------------------------------------------------------------------------------
-# With DATABASE_URL unset, the embedded PostgreSQL 18 server in var/pgdata is started (or reused).
-if env.str("DATABASE_URL", default=""):
+# With DATABASE_URL unset, the embedded PostgreSQL 18 server in var/pgdata is started (or reused):
+# the local demo's database, the only one where `up` creates the demo accounts by itself.
+DATABASE_EMBEDDED = not env.str("DATABASE_URL", default="")
+if not DATABASE_EMBEDDED:
     _default_db = env.db("DATABASE_URL")
 else:
     from carnivore.embedded_db import database_settings
@@ -207,6 +209,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "carnivore.login_throttling.lockout_response"  # JSON under /api/
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -337,6 +340,10 @@ if not croniter.is_valid(WEEKLY_IMPORT_CRON):
         "(minute hour day-of-month month day-of-week, e.g. '0 12 * * 1')"
     )
 SUPABASE_JWT_SECRET = env.str("SUPABASE_JWT_SECRET", default="")
+# What a Supabase JWT must say it is for (`aud`; Supabase Auth's is "authenticated") and who
+# issued it (`iss`, e.g. https://<project>.supabase.co/auth/v1); empty: not checked.
+SUPABASE_JWT_AUDIENCE = env.str("SUPABASE_JWT_AUDIENCE", default="authenticated")
+SUPABASE_JWT_ISSUER = env.str("SUPABASE_JWT_ISSUER", default="")
 ENGAGEMENT_ANON_RATE = env.str("ENGAGEMENT_ANON_RATE", default="120/min")  # per client address
 ENGAGEMENT_USER_RATE = env.str("ENGAGEMENT_USER_RATE", default="1200/min")  # per signed-in user
 

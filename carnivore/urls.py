@@ -8,6 +8,8 @@ from django.urls import include, path
 from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from carnivore.apis import TokenApi
+
 
 def healthz(request):
     """Answer 200 when the database answers, 503 otherwise."""
@@ -37,6 +39,7 @@ def not_found(request, exception):
 
 
 api_urlpatterns = [
+    path("auth/token/", TokenApi.as_view(), name="auth-token"),
     path("", include("grid.urls")),
     path("", include("engagement.urls")),
     path("", include("trending.urls")),

@@ -1,4 +1,5 @@
-"""The engagement endpoints: record events, list one's own, read public sentiment.
+"""The engagement endpoints: record events, list one's own, read public sentiment; and a reader
+leaving (`DELETE /api/me/`), which unlinks their events.
 
 The user always comes from authentication (carnivore.authentication), never from the body: a
 body naming a user is refused. Every request runs under the caller's role, so row-level
@@ -20,7 +21,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -47,7 +48,13 @@ from engagement.models import (
     Sentiment,
     UserEngagementSummary,
 )
-from engagement.services import EventInput, engagement_drop_record, engagement_record
+from engagement.services import (
+    EventInput,
+    StaffNotErased,
+    engagement_drop_record,
+    engagement_record,
+    reader_erase,
+)
 from grid.models import ContentType
 
 MAX_BATCH = 500
@@ -333,3 +340,33 @@ class UserEngagementSummaryApi(ListAPIView):
 
     def get_queryset(self):
         return UserEngagementSummary.objects.order_by("-events", "user_id")
+
+
+STAFF_NOT_ERASED = "Staff accounts are closed by an operator (manage.py erase_user)."
+
+
+class MeApi(APIView):
+    """The signed-in reader's account: DELETE erases it (README, "A reader leaves")."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="me_erase",
+        request=None,
+        responses={
+            204: OpenApiResponse(
+                description=(
+                    "Erased: the account, its token, sessions and interests are gone; its"
+                    " events stay counted, linked to nobody. Credentials stop working at once."
+                )
+            ),
+            **error_responses(403, e403=f"{STAFF_NOT_ERASED} Or: {CSRF_FAILED}"),
+        },
+    )
+    def delete(self, request):
+        try:
+            reader_erase(user=request.user, erased_by=request.user)
+        except StaffNotErased as error:
+            raise PermissionDenied(STAFF_NOT_ERASED) from error
+        request.session.flush()  # a session cookie, if that is how they came, signs nobody in
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,4 +1,5 @@
-"""Writes of the engagement app: recording events, recording dropped requests, partitions."""
+"""Writes of the engagement app: recording events, recording dropped requests, partitions, and
+erasing a reader who leaves."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 
-from carnivore.db_context import SERVICE, run_as
+from carnivore.db_context import SERVICE, SERVICE_ROLE, Identity, connecting_role, run_as
+from carnivore.login_throttling import sign_in_records_delete
+from carnivore.sessions import sessions_end_for
 from engagement.models import DropReason
 
 
@@ -121,3 +124,46 @@ def engagement_partitions_ensure(*, months_ahead: int = PARTITION_MONTHS_AHEAD) 
     with run_as(SERVICE), connection.cursor() as cursor:
         cursor.execute("SELECT engagement_ensure_partitions(%s)", [months_ahead])
         return [name for (name,) in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class ReaderErasure:
+    """What erasing a reader did (engagement/sql/engagement_reader_erase.sql)."""
+
+    events_unlinked: int
+    votes_rekeyed: int
+    interests_removed: int
+    audit_log_id: int
+
+
+class StaffNotErased(ValueError):
+    """Staff accounts are not erased this way (see `reader_erase`)."""
+
+
+def reader_erase(*, user, erased_by) -> ReaderErasure:
+    """Erase a reader's account, all or nothing: their events stay counted but unlinked and
+    re-keyed, their interests are removed, the erasure is audited (the SQL function
+    `engagement_reader_erase`, run as the service role on behalf of `erased_by`: the reader
+    themselves, an operator's account, or None); then, as the connecting role, their sessions,
+    sign-in records, API token and user row go.
+
+    Raises:
+        StaffNotErased: `user` is staff. Their edits are on record under their id (the audit
+            log keeps it), and their account is closed by taking away staff status first.
+    """
+    if user.is_staff or user.is_superuser:
+        raise StaffNotErased(
+            f"{user.username} is staff: take away their staff status and groups in the admin"
+            " first (the audit log keeps their edits under their id)"
+        )
+    identity = Identity(SERVICE_ROLE, user_id=erased_by.pk if erased_by else None)
+    with transaction.atomic():
+        with run_as(identity), connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM engagement_reader_erase(%s)", [user.pk])
+            erasure = ReaderErasure(*cursor.fetchone())
+        # Django's tables (sessions, axes', tokens, users) belong to the connecting role.
+        with connecting_role():
+            sessions_end_for(user_id=user.pk)
+            sign_in_records_delete(username=user.username)
+            user.delete()
+    return erasure

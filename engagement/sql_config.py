@@ -120,6 +120,21 @@ sql_items = [
             ("grid", "grid_rank"),
         ],
     ),
+    # A reader leaves: their events unlinked and re-keyed, their interests removed, audited.
+    sql_item(
+        HERE,
+        "engagement_reader_erase",
+        reverse="DROP FUNCTION engagement_reader_erase(uuid)",
+        dependencies=[
+            ("carnivore", "api_roles"),
+            ("carnivore", "supabase_auth"),
+            ("engagement", "content_engagement_policies"),
+            ("engagement", "engagement_votes_policies"),
+            ("engagement", "engagement_rollup_state_policies"),
+            ("grid", "user_interests_policies"),
+            ("audit", "audit_log_policies"),
+        ],
+    ),
     # security_invoker views: the policy sets of the tables they read decide what they show.
     sql_item(
         HERE,

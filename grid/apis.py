@@ -21,7 +21,14 @@ from grid.selectors import (
     grid_personalized,
     interest_tags_of,
 )
-from grid.services import MAX_INTERESTS, grid_refresh, interests_normalised_each, interests_set
+from grid.services import (
+    MAX_INTERESTS,
+    TooManyInterests,
+    grid_refresh,
+    interests_add,
+    interests_normalised_each,
+    interests_set,
+)
 
 
 class RankingOut(serializers.Serializer):
@@ -210,6 +217,11 @@ class InterestsIn(StrictSerializer):
         return labels
 
 
+class InterestsAddIn(InterestsIn):
+    """Interests to add to the reader's own (PATCH): a label whose tag they already follow is
+    skipped; the merged list may hold 20 at most."""
+
+
 class InterestsOut(serializers.ModelSerializer):
     interests = serializers.ListField(child=serializers.CharField(), help_text="As given.")
     modified_at = serializers.DateTimeField(
@@ -222,7 +234,10 @@ class InterestsOut(serializers.ModelSerializer):
 
 
 class MyInterestsApi(APIView):
-    """The signed-in reader's interests, which personalise their grid."""
+    """The signed-in reader's interests, which personalise their grid.
+
+    GET reads them, PUT replaces them, PATCH adds to them (a merge); there is no POST (405).
+    """
 
     permission_classes = [IsAuthenticated]
 
@@ -242,5 +257,20 @@ class MyInterestsApi(APIView):
         serializer = InterestsIn(data=request.data)
         serializer.is_valid(raise_exception=True)
         row = interests_set(user=request.user, labels=serializer.validated_data["interests"])
+        row.refresh_from_db(fields=["modified_at"])
+        return Response(InterestsOut(row).data)
+
+    @extend_schema(
+        operation_id="my_interests_add",
+        request=InterestsAddIn,
+        responses={200: InterestsOut, **error_responses(400, 403, 415, e403=CSRF_FAILED)},
+    )
+    def patch(self, request):
+        serializer = InterestsAddIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            row = interests_add(user=request.user, labels=serializer.validated_data["interests"])
+        except TooManyInterests as error:
+            raise serializers.ValidationError({"interests": [str(error)]}) from error
         row.refresh_from_db(fields=["modified_at"])
         return Response(InterestsOut(row).data)

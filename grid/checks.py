@@ -1,5 +1,6 @@
 """grid's check for `manage.py doctor` (registered with carnivore/doctor.py by
-GridConfig.ready()): homepage_grid is populated and was refreshed recently."""
+GridConfig.ready()): homepage_grid is populated and was refreshed recently; empty only on a new
+deployment that has no content yet."""
 
 from __future__ import annotations
 
@@ -44,9 +45,7 @@ def check_homepage_grid(*, grid_max_age: timedelta = GRID_MAX_AGE) -> CheckResul
         cursor.execute("SELECT count(*), clock_timestamp() - max(refreshed_at) FROM homepage_grid")
         tiles, age = cursor.fetchone()
     if tiles == 0:
-        return CheckResult(
-            HOMEPAGE_GRID, False, "empty: the last refresh found no active item to show"
-        )
+        return _check_empty_homepage_grid(grid_max_age)
     if age > grid_max_age:
         return CheckResult(
             HOMEPAGE_GRID,
@@ -55,3 +54,30 @@ def check_homepage_grid(*, grid_max_age: timedelta = GRID_MAX_AGE) -> CheckResul
             " is the job cluster (qcluster) running?",
         )
     return CheckResult(HOMEPAGE_GRID, True, f"{tiles} tiles, refreshed {_elapsed(age)} ago")
+
+
+def _check_empty_homepage_grid(grid_max_age: timedelta) -> CheckResult:
+    """An empty homepage is healthy only on a new deployment with no content yet (before its
+    first weekly import), refreshed less than `grid_max_age` ago."""
+    with run_as(SERVICE), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM bento_grid_items),"
+            " (SELECT clock_timestamp() - max(finished_at) FROM grid_refresh_runs)"
+        )
+        items, age = cursor.fetchone()
+    if items:
+        return CheckResult(
+            HOMEPAGE_GRID, False, "empty: the last refresh found no active item to show"
+        )
+    if age is None or age > grid_max_age:
+        return CheckResult(
+            HOMEPAGE_GRID,
+            False,
+            "empty, and not refreshed within the last"
+            f" {_elapsed(grid_max_age)}: run manage.py refresh_bento_grid",
+        )
+    return CheckResult(
+        HOMEPAGE_GRID,
+        True,
+        f"empty: no content yet, refreshed {_elapsed(age)} ago (the weekly import brings it)",
+    )

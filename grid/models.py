@@ -5,6 +5,7 @@ top video, or an editorial item (community highlight, research update). Its enga
 are kept by the scoring triggers of the engagement app; its position by the hourly refresh.
 """
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -215,6 +216,11 @@ class BentoGridItem(Timestamped):
         return self.content_title
 
 
+SOFT_DELETE_FOR_API_ROLES = pgtrigger.Condition(
+    "CURRENT_USER IN ('anon', 'authenticated', 'service_role')"
+)
+
+
 class UserInterest(Timestamped):
     """A reader's interests: the labels they chose and the tag slugs personalisation matches."""
 
@@ -244,7 +250,15 @@ class UserInterest(Timestamped):
             ),
         ]
         indexes = [GinIndex(fields=["interest_tags"], name="user_interests_tags_gin")]
-        triggers = [StampModifiedAt(), SoftDeleteWithNotice(), *audit_triggers()]
+        triggers = [
+            StampModifiedAt(),
+            # A DELETE by an API role (a reader, an admin, a job, a REST client) hides the row;
+            # the owner's removes it: the erasure of a reader (engagement/sql/
+            # engagement_reader_erase.sql, SECURITY DEFINER) and Django deleting a user as the
+            # connecting role. No API role can act as the owner.
+            SoftDeleteWithNotice(condition=SOFT_DELETE_FOR_API_ROLES),
+            *audit_triggers(),
+        ]
 
     def __str__(self) -> str:
         return f"Interests of {self.user_id}"

@@ -91,6 +91,39 @@ def interests_set(*, user, labels: list[str]) -> UserInterest:
     return row
 
 
+class TooManyInterests(ValueError):
+    """Adding the labels would take the reader past MAX_INTERESTS."""
+
+
+def interests_add(*, user, labels: list[str]) -> UserInterest:
+    """Add `labels` to the reader's interests (a merge): those whose tag the reader already
+    follows, or that repeat one given before them, are skipped; the others follow the reader's
+    own, in order. Runs under their role, as `interests_set` does.
+
+    Their row is locked while it is read and written, so two additions at once both count.
+
+    Raises:
+        TooManyInterests: the merged list would hold more than MAX_INTERESTS labels; nothing
+            is saved.
+    """
+    with transaction.atomic():
+        row = UserInterest.objects.select_for_update().filter(user=user).first()
+        current = list(row.interests) if row is not None and row.is_active else []
+        followed = set(interests_normalised(current))
+        added = []
+        for label, tag in zip(labels, interests_normalised_each(labels), strict=True):
+            if tag and tag not in followed:
+                followed.add(tag)
+                added.append(label)
+        merged = current + added
+        if len(merged) > MAX_INTERESTS:
+            raise TooManyInterests(
+                f"At most {MAX_INTERESTS} interests: you have {len(current)}"
+                f" and {len(added)} would be added."
+            )
+        return interests_set(user=user, labels=merged)
+
+
 def grid_item_pin(*, item: BentoGridItem, position: int) -> None:
     """Fix `item` at `position`; the refresh fills the other positions around it."""
     item.is_pinned, item.grid_position = True, position

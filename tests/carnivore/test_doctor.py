@@ -16,6 +16,7 @@ from psycopg import sql
 
 from carnivore import doctor
 from carnivore.db_context import ANONYMOUS, run_as
+from carnivore.demo_checks import DEMO_ACCOUNTS_CHECK
 from carnivore.doctor import (
     GRANTS,
     MIGRATIONS,
@@ -40,6 +41,7 @@ EVERY_CHECK = [
     MIGRATIONS,
     ROLES,
     GRANTS,
+    DEMO_ACCOUNTS_CHECK,
     ROW_LEVEL_SECURITY,
     TRIGGERS,
     PARTITIONS,

@@ -7,6 +7,8 @@ previous one used.
 
 from __future__ import annotations
 
+import time
+
 import jwt
 import pytest
 from django.db import connection
@@ -121,7 +123,12 @@ def test_token_and_jwt_authenticate_before_the_switch(client, settings):
     assert client.get("/db/", headers={"Authorization": "Token nope"}).status_code == 401
 
     settings.SUPABASE_JWT_SECRET = "a-test-secret-of-at-least-32-bytes!!"
-    claims = {"sub": str(reader.id), "aud": "authenticated", "role": "authenticated"}
+    claims = {
+        "sub": str(reader.id),
+        "aud": "authenticated",
+        "role": "authenticated",
+        "exp": int(time.time()) + 600,
+    }
     good = jwt.encode(claims, settings.SUPABASE_JWT_SECRET, algorithm="HS256")
     body = client.get("/db/", headers={"Authorization": f"Bearer {good}"}).json()
     assert (body["role"], body["uid"]) == ("authenticated", str(reader.id))

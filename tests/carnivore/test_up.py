@@ -60,20 +60,20 @@ def run_up(*args: str, env: dict[str, str], output_dir: Path) -> subprocess.Comp
 @pytest.mark.django_db
 @pytest.mark.slow
 def test_up_sets_up_idempotently(scratch_database):
-    """Run twice on an empty database, `up --no-serve` sets up the demo once: the accounts, the
-    sample week, the grid and the schedules."""
-    first = manage("up", "--no-serve", database_url=scratch_database)
+    """Run twice on an empty database, `up --no-serve --demo` sets up the demo once: the
+    accounts, the sample week, the grid and the schedules."""
+    first = manage("up", "--no-serve", "--demo", database_url=scratch_database)
     assert "Sample week imported (0 rows created)" not in first.stdout
     steps = [line.removeprefix("✓ ").split(" (")[0] for line in first.stdout.splitlines()]
     assert steps == [  # carnivore's steps and those the apps register, in order
         "Migrating the database",
         "Engagement partitions ready",
-        "Demo accounts: admin, editor, auditor",
+        "Demo accounts: admin, editor, auditor, reader",
         "Sample week imported",
         "Homepage grid refreshed",
         "Job schedules registered",
     ]
-    second = manage("up", "--no-serve", database_url=scratch_database)
+    second = manage("up", "--no-serve", "--demo", database_url=scratch_database)
     assert "Sample week imported (0 rows created)" in second.stdout
     with psycopg.connect(scratch_database.replace("postgres://", "postgresql://", 1)) as conn:
         accounts = conn.execute(
@@ -87,6 +87,7 @@ def test_up_sets_up_idempotently(scratch_database):
         ("admin", True, ""),
         ("auditor", False, "Auditors"),
         ("editor", False, "Editors"),
+        ("reader", False, ""),
         ("weekly-import", False, ""),
     ]
     assert (tiles, schedules) == (7, 5)
@@ -111,7 +112,7 @@ def test_up_serves_and_prints_url_and_login(scratch_database, stop):
     port = free_port()
     env, marker = marked_environment(scratch_database)
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "up", "--port", str(port), "--workers", "1"],
+        [sys.executable, "manage.py", "up", "--demo", "--port", str(port), "--workers", "1"],
         cwd=PROJECT_DIR,
         env=env,
         stdout=subprocess.PIPE,

@@ -1,9 +1,10 @@
 """`manage.py up`: set up everything a demo needs, then serve it (README command 1).
 
 Migrates, then runs the steps of carnivore/demo.py, those of carnivore and those the apps
-register: prepares the engagement partitions, creates the demo accounts (an admin, an editor
-and an auditor), imports the project's own sample week, refreshes the grid, registers the job
-schedules. Then starts gunicorn and the django-q2 cluster, and prints the URL and the logins.
+register: prepares the engagement partitions, creates the demo accounts (an admin, an editor,
+an auditor and a reader: on the embedded database, or with --demo), imports the project's own
+sample week, refreshes the grid, registers the job schedules. Then starts gunicorn, the
+engagement rollup worker and the django-q2 cluster, and prints the URL and the logins.
 Each step is idempotent, so `up` can be run again at any time.
 
 The web server's port is bound before anything else happens, and gunicorn is handed that very
@@ -26,7 +27,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from carnivore.demo import DEMO_PASSWORD, demo_steps
+from carnivore.demo import DEMO_PASSWORD, demo_accounts_wanted, demo_steps_run
 
 WEB_START_TIMEOUT = 120  # seconds gunicorn may take to answer its first request
 CHILD_STOP_TIMEOUT = 60  # seconds a child may take to stop before it is killed
@@ -41,15 +42,29 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
         parser.add_argument("--no-serve", action="store_true", help="set up, then exit")
         parser.add_argument("--no-jobs", action="store_true", help="do not start the job cluster")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="create the demo accounts (published password) on a DATABASE_URL database too",
+        )
 
     def handle(
-        self, *args, host: str, port: int, workers: int, no_serve: bool, no_jobs: bool, **options
+        self,
+        *args,
+        host: str,
+        port: int,
+        workers: int,
+        no_serve: bool,
+        no_jobs: bool,
+        demo: bool,
+        **options,
     ):
         listener = None if no_serve else reserve_port(host, port)
         self.step("Migrating the database")
         call_command("migrate", interactive=False, verbosity=0)
-        for demo_step in demo_steps():
-            self.step(demo_step())
+        for line in demo_steps_run(demo=demo):
+            self.step(line)
+        self.demo_accounts = demo_accounts_wanted(demo=demo)
         if no_serve:
             return
         self.serve(listener, host, port, workers, with_jobs=not no_jobs)
@@ -132,8 +147,16 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Carnivore Weekly is running at {url}/"))
         self.stdout.write(f"  homepage API: {url}/api/grid/   (docs: {url}/api/docs/)")
-        self.stdout.write(f"  admin:   {url}/admin/  (login: admin / {DEMO_PASSWORD};")
-        self.stdout.write(f"           editor / {DEMO_PASSWORD}; auditor / {DEMO_PASSWORD})")
+        if self.demo_accounts:
+            self.stdout.write(f"  admin:   {url}/admin/  (login: admin / {DEMO_PASSWORD};")
+            self.stdout.write(f"           editor / {DEMO_PASSWORD}; auditor / {DEMO_PASSWORD})")
+            self.stdout.write(
+                f"  reader:  reader / {DEMO_PASSWORD}: POST {url}/api/auth/token/ for an API token"
+            )
+        else:
+            self.stdout.write(
+                f"  admin:   {url}/admin/  (your own account: manage.py createsuperuser)"
+            )
         self.stdout.write(f"  health:  {url}/healthz")
         self.stdout.write(
             "  jobs:    "
