@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import transaction
+
 from carnivore.db_context import ANON, AUTHENTICATED, SERVICE_ROLE
 from carnivore.sql_items import sql_items_in_order
 
@@ -96,27 +98,24 @@ def security_declared_record(connection) -> int:
     drifted. Runs the DDL of every file: meant for `migrate`, which holds those locks anyway.
     """
     items = sql_items_in_order()
-    with connection.cursor() as cursor:
-        cursor.execute("BEGIN")
-        try:
-            cursor.execute("SAVEPOINT declared")
-            for _app_label, item in reversed(items):
-                if item.reverse_sql:
-                    cursor.execute(item.reverse_sql)
-            for _app_label, item in items:
-                cursor.execute(item.sql)
-            declared = security_state(cursor)
-            cursor.execute("ROLLBACK TO SAVEPOINT declared")
-            cursor.execute("TRUNCATE app_private.security_declared")
-            cursor.executemany(
-                "INSERT INTO app_private.security_declared (kind, object, detail)"
-                " VALUES (%s, %s, %s)",
-                sorted(declared),
-            )
-            cursor.execute("COMMIT")
-        except BaseException:
-            cursor.execute("ROLLBACK")
-            raise
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        # Rows written earlier in this transaction (a test's) may not leave constraint checks
+        # pending on a table the files alter: check them now, as Django's check_constraints does.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SAVEPOINT security_declared")
+        for _app_label, item in reversed(items):
+            if item.reverse_sql:
+                cursor.execute(item.reverse_sql)
+        for _app_label, item in items:
+            cursor.execute(item.sql)
+        declared = security_state(cursor)
+        cursor.execute("ROLLBACK TO SAVEPOINT security_declared")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute("TRUNCATE app_private.security_declared")
+        cursor.executemany(
+            "INSERT INTO app_private.security_declared (kind, object, detail) VALUES (%s, %s, %s)",
+            sorted(declared),
+        )
     return len(declared)
 
 
