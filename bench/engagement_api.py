@@ -118,6 +118,8 @@ def main() -> None:
                 f"{raw_batch.tps * 500:.0f} events/s ({many.requests_per_second / raw_batch.tps:.2f} x)"
             )
         stored = raw.execute("SELECT count(*) FROM content_engagement").fetchone()[0]
+        # No rollup worker runs here: count the events now, as it would, then recount.
+        raw.execute("SELECT engagement_rollup_drain()")
         drift = raw.execute("SELECT count(*) FROM engagement_score_drift()").fetchone()[0]
         print(f"\n{stored:,} events stored; score drift after the run: {drift}")
 

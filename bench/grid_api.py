@@ -63,15 +63,16 @@ def main() -> None:
         print("refresh (10,000 grid rows):")
         grid_refresh(trigger=RefreshTrigger.COMMAND)  # warm
         ours = timed(lambda: grid_refresh(trigger=RefreshTrigger.COMMAND), 15)
-        line("grid_refresh() (rescore, rerank, view, run row)", ours, "target <= 50 ms")
+        line("grid_refresh() (rollup, rescore, rerank, view, run row)", ours, "target <= 50 ms")
 
         def raw_refresh():
             with raw.transaction():
+                raw.execute("SELECT engagement_rollup_drain()")
                 raw.execute("SELECT engagement_rescore_all()")
                 raw.execute("SELECT * FROM grid_rerank()")
                 raw.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY homepage_grid")
 
-        line("raw SQL: the same three steps, as owner", timed(raw_refresh, 15))
+        line("raw SQL: the same four steps, as owner", timed(raw_refresh, 15))
 
         def view_refresh():
             with run_as(SERVICE), psycopg_cursor() as cursor:

@@ -322,6 +322,8 @@ def main() -> None:
             recorded, monitor, locust_code = run_locust(url, args, server)
         with psycopg.connect(server.conninfo()) as conn:
             stored = conn.execute("SELECT count(*) FROM content_engagement").fetchone()[0]
+            # No rollup worker runs here: count the events now, as it would, then recount.
+            conn.execute("SELECT engagement_rollup_drain()")
             drift = conn.execute("SELECT count(*) FROM engagement_score_drift()").fetchone()[0]
 
     requests = recorded["requests"]

@@ -8,13 +8,18 @@ is (id, created_at), as PostgreSQL requires of a partitioned table.
 """
 
 from django.conf import settings
-from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Length, Now
 from django.db.models.lookups import GreaterThan, IsNull, LessThanOrEqual
 
-from engagement.triggers import PrepareEvent
+from engagement.triggers import (
+    APP_ROLE_SETTING,
+    READER_KEY_SETTING,
+    CheckInsertedEvents,
+    PrepareInsert,
+    SkipRepeatedEvent,
+)
 from grid.models import ContentType
 
 ENGAGEMENT_ID_SEQUENCE = "content_engagement_id_seq"
@@ -48,6 +53,16 @@ class CurrentUser(Func):
 
     template = "CURRENT_USER"
     output_field = models.CharField()
+
+
+class StatementSetting(Func):
+    """`current_setting(name, true)` ('' as NULL), cast: what PrepareInsert worked out for the
+    statement (engagement/triggers.py)."""
+
+    template = "nullif(current_setting(%(setting)s, true), '')::%(cast)s"
+
+    def __init__(self, setting: str, output_field: models.Field, cast: str):
+        super().__init__(output_field=output_field, setting=f"'{setting}'", cast=cast)
 
 
 class InteractionType(models.TextChoices):
@@ -102,12 +117,22 @@ class ContentEngagement(models.Model):
     comment_text = models.TextField(null=True, blank=True)  # noqa: DJ001
     metadata = models.JSONField(blank=True, db_default={})
     event_uuid = models.UUIDField(null=True, blank=True)
-    # Set by the PrepareEvent trigger whatever the client sends (the defaults only fill the rows
-    # stored before these columns existed).
-    reader_key = models.UUIDField(db_default=RandomUUID(), editable=False)
+    # Filled by the database (no API role may write them): see engagement/triggers.py.
+    reader_key = models.UUIDField(
+        db_default=StatementSetting(READER_KEY_SETTING, models.UUIDField(), "uuid"),
+        editable=False,
+    )
     db_role = models.CharField(max_length=63, db_default=CurrentUser(), editable=False)
-    app_role = models.CharField(max_length=16, null=True, blank=True, editable=False)  # noqa: DJ001
+    app_role = models.CharField(  # noqa: DJ001
+        max_length=16,
+        null=True,
+        blank=True,
+        db_default=StatementSetting(APP_ROLE_SETTING, models.CharField(), "text"),
+        editable=False,
+    )
     insert_xid = TransactionIdField(db_default=CurrentTransactionId(), editable=False)
+    # When the event reached the database (created_at may be earlier): its vote's hour.
+    inserted_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
         db_table = "content_engagement"
@@ -155,7 +180,7 @@ class ContentEngagement(models.Model):
                 name="content_engagement_comment_text_length",
             ),
         ]
-        triggers = [PrepareEvent()]
+        triggers = [PrepareInsert(), SkipRepeatedEvent(), CheckInsertedEvents()]
         indexes = [
             models.Index(
                 F("content_type"),
@@ -181,7 +206,9 @@ class EngagementRollup(models.Model):
     """Counts of one content's events in one hour, and of its distinct readers' actions.
 
     Written only by the rollup (engagement/sql/engagement_rollup_drain.sql): no modified_at.
-    `reader_*` count each reader once per kind of action in the hour (one reader, one vote);
+    The event counts are of the events that happened in the hour (`created_at`); `reader_*`
+    count each reader once per kind of action that reached the database in the hour
+    (`inserted_at`: one reader, one vote, however the client dates its events);
     `reader_positive`/`reader_negative` are comments and reactions with that sentiment.
     """
 

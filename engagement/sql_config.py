@@ -70,6 +70,12 @@ sql_items = [
     sql_item(HERE, "engagement_delta", reverse="DROP TYPE engagement_delta", replace=False),
     sql_item(
         HERE,
+        "engagement_content_missing",
+        reverse="DROP FUNCTION engagement_content_missing(engagement_content[])",
+        dependencies=[("engagement", "engagement_content"), ("grid", "grid_content")],
+    ),
+    sql_item(
+        HERE,
         "engagement_figures_update",
         reverse="DROP FUNCTION engagement_figures_update(timestamptz, engagement_content[])",
         dependencies=[
@@ -109,6 +115,8 @@ sql_items = [
             ("engagement", "engagement_score_formula"),
             ("engagement", "engagement_sentiment_percent"),
             ("engagement", "engagement_vote_kind"),
+            ("engagement", "engagement_rollup_state_policies"),
+            ("engagement", "engagement_rollup_ahead_policies"),
             ("grid", "grid_rank"),
         ],
     ),

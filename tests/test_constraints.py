@@ -292,11 +292,25 @@ CASES = [
         {"interaction_type": "like"},
         "content_engagement_interaction_type_valid",
     ),
+    # The event trigger (prepare_event) runs before the CHECK constraints: content of a type
+    # that does not exist is refused as content that does not exist.
     (
         "event unknown content type",
         f.make_engagement,
         {"content_type": "podcast", "content_id": 1},
-        "content_engagement_content_type_valid",
+        "content_engagement_content_exists",
+    ),
+    (
+        "event on missing content",
+        f.make_engagement,
+        {"content_type": "top_video", "content_id": 987654},
+        "content_engagement_content_exists",
+    ),
+    (
+        "event on hidden content",
+        f.make_engagement,
+        lambda: {"content_type": "trending_topic", "content_id": f.make_topic(is_active=False).id},
+        "content_engagement_content_exists",
     ),
     (
         "event sentiment on a view",

@@ -188,7 +188,8 @@ class CreatorAdmin(SoftDeleteAdmin):
     list_display = (
         "creator_name",
         "channel_id",
-        "subscriber_count",
+        "appearances",
+        "total_views",
         "leaderboard_rank",
         "verified",
         "is_active",
@@ -209,15 +210,22 @@ class CreatorAdmin(SoftDeleteAdmin):
         "twitter_handle",
         "subscriber_count",
         "monthly_video_count",
+        "appearances",
+        "total_views",
         "average_views_per_video",
         "leaderboard_rank",
         "is_active",
         "created_at",
         "modified_at",
     )
+    # The import's figures (focus areas, appearances, views: trending/weekly_import/
+    # creator_reach.py) are recomputed by every import: an edit here would not last.
     readonly_fields = (
+        "focus_areas",
         "subscriber_count",
         "monthly_video_count",
+        "appearances",
+        "total_views",
         "average_views_per_video",
         "leaderboard_rank",
         "created_at",

@@ -158,10 +158,35 @@ class CreatorOut(serializers.ModelSerializer):
             "monthly_video_count",
             "average_views_per_video",
             "focus_areas",
+            "appearances",
+            "total_views",
             "website_url",
             "twitter_handle",
             "leaderboard_rank",
         ]
+        extra_kwargs = {
+            "subscriber_count": {
+                "help_text": "Null when unknown: the published files carry no subscriber counts."
+            },
+            "average_views_per_video": {"help_text": "total_views over the creator's videos."},
+            "focus_areas": {
+                "help_text": (
+                    "Normalised tags (as interests are): the areas of the specialty, each also "
+                    'split into its words ("Budget & meal prep": budget, mealprep, meal, prep), '
+                    "then the tags most used by the creator's videos."
+                )
+            },
+            "appearances": {
+                "help_text": (
+                    "How many weekly crawls listed the creator's videos (the channel "
+                    "leaderboard's count when higher)."
+                )
+            },
+            "total_views": {
+                "help_text": "The latest view count of each of the creator's videos, summed."
+            },
+            "leaderboard_rank": {"help_text": "Rank on the channel leaderboard; null when off it."},
+        }
 
 
 class VideoOut(serializers.ModelSerializer):
@@ -204,7 +229,7 @@ class VideosApi(ListAPIView):
 
 @extend_schema(responses=paged(CreatorOut))
 class CreatorsApi(ListAPIView):
-    """Active creators, most subscribed first."""
+    """Active creators, most appearances in the weekly crawls first, then most views."""
 
     permission_classes = [AllowAny]
     serializer_class = CreatorOut
@@ -215,7 +240,7 @@ class CreatorsApi(ListAPIView):
 
 class RecommendedCreatorOut(CreatorOut):
     shared_focus_areas = serializers.IntegerField(
-        help_text="Focus areas shared with your interests."
+        help_text="How many of the creator's focus areas are among your interest tags."
     )
 
     class Meta(CreatorOut.Meta):
@@ -224,7 +249,8 @@ class RecommendedCreatorOut(CreatorOut):
 
 @extend_schema(responses=paged(RecommendedCreatorOut))
 class RecommendedCreatorsApi(ListAPIView):
-    """Creators whose focus areas overlap the signed-in reader's interests."""
+    """Active creators whose focus areas overlap the signed-in reader's interest tags: most
+    shared focus areas first, then most appearances, then most views."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = RecommendedCreatorOut

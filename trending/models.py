@@ -18,6 +18,10 @@ from carnivore.triggers import SoftDeleteWithNotice, StampModifiedAt
 from grid.models import ContentType
 from grid.triggers import HideGridItems
 
+# Creators' figures the weekly import derives from audited data (specialty, videos, the
+# leaderboard): not audited again when recomputed (trending/weekly_import/creator_reach.py).
+CREATOR_REACH_FIGURES = ("focus_areas", "appearances", "total_views", "average_views_per_video")
+
 
 class Creator(Timestamped):
     """A YouTube channel the analysis follows."""
@@ -30,10 +34,16 @@ class Creator(Timestamped):
     specialty = models.CharField(max_length=200, blank=True, db_default="")
     avatar_url = models.URLField(max_length=500, blank=True, db_default="")
     verified = models.BooleanField(db_default=False)
-    subscriber_count = models.BigIntegerField(db_default=0)
+    # NULL when unknown: no published file carries subscriber counts.
+    subscriber_count = models.BigIntegerField(null=True, blank=True)
     monthly_video_count = models.IntegerField(db_default=0)
     average_views_per_video = models.BigIntegerField(db_default=0)
+    # The import's reach figures (trending/weekly_import/creator_reach.py): the areas of the
+    # specialty and the most used tags of the creator's videos; how many crawls listed the
+    # creator's videos (or the leaderboard's count, if higher); their videos' latest views.
     focus_areas = ArrayField(models.CharField(max_length=100), blank=True, db_default=[])
+    appearances = models.IntegerField(db_default=0)
+    total_views = models.BigIntegerField(db_default=0)
     website_url = models.URLField(max_length=500, blank=True, db_default="")
     twitter_handle = models.CharField(max_length=100, blank=True, db_default="")
     leaderboard_rank = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -54,6 +64,12 @@ class Creator(Timestamped):
                 condition=Q(monthly_video_count__gte=0), name="creators_monthly_videos_not_negative"
             ),
             models.CheckConstraint(
+                condition=Q(appearances__gte=0), name="creators_appearances_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(total_views__gte=0), name="creators_total_views_not_negative"
+            ),
+            models.CheckConstraint(
                 condition=Q(average_views_per_video__gte=0),
                 name="creators_average_views_not_negative",
             ),
@@ -64,13 +80,18 @@ class Creator(Timestamped):
         ]
         indexes = [
             GinIndex(fields=["focus_areas"], name="creators_focus_areas_gin"),
+            # GET /api/creators/: the active creators by reach.
             models.Index(
-                fields=["-subscriber_count"],
+                fields=["-appearances", "-total_views", "creator_name"],
                 condition=Q(is_active=True),
-                name="creators_active_by_subscribers",
+                name="creators_active_by_reach",
             ),
         ]
-        triggers = [StampModifiedAt(), SoftDeleteWithNotice(), *audit_triggers()]
+        triggers = [
+            StampModifiedAt(),
+            SoftDeleteWithNotice(),
+            *audit_triggers(unaudited_columns=CREATOR_REACH_FIGURES),
+        ]
 
     def __str__(self) -> str:
         return self.creator_name
@@ -388,7 +409,7 @@ class CreatorPerformance(models.Model):
     creator_id = models.BigIntegerField(primary_key=True)
     creator_name = models.CharField(max_length=200)
     channel_id = models.CharField(max_length=64, null=True)  # noqa: DJ001 - mirrors creators
-    subscriber_count = models.BigIntegerField()
+    subscriber_count = models.BigIntegerField(null=True)
     videos = models.IntegerField()
     total_views = models.BigIntegerField()
     average_views = models.BigIntegerField()

@@ -46,14 +46,21 @@ def videos_active(
     return videos.order_by("-engagement_score", "-published_at", "id")
 
 
+# Creators by reach: most crawl appearances, then most views (never subscribers: the published
+# files carry no subscriber counts, so that column is empty).
+_BY_REACH = ("-appearances", "-total_views", "creator_name")
+
+
 def creators_active() -> QuerySet[Creator]:
-    """Active creators, most subscribed first."""
-    return Creator.objects.filter(is_active=True).order_by("-subscriber_count", "creator_name")
+    """Active creators, most appearances in the crawls first, then most views (the index
+    creators_active_by_reach)."""
+    return Creator.objects.filter(is_active=True).order_by(*_BY_REACH)
 
 
 def creators_recommended(interest_tags: set[str]) -> QuerySet[Creator]:
-    """Active creators whose focus areas overlap the reader's interests: most shared areas
-    first, then most subscribed (the GIN index on focus_areas serves the overlap test)."""
+    """Active creators whose focus areas overlap the reader's (normalised) interest tags: most
+    shared areas first, then most appearances, then most views (the GIN index on focus_areas
+    serves the overlap test)."""
     tags = sorted(interest_tags)
     if not tags:
         return Creator.objects.none()
@@ -65,5 +72,5 @@ def creators_recommended(interest_tags: set[str]) -> QuerySet[Creator]:
     return (
         Creator.objects.filter(is_active=True, focus_areas__overlap=tags)
         .annotate(shared_focus_areas=shared)
-        .order_by(F("shared_focus_areas").desc(), "-subscriber_count", "creator_name")
+        .order_by(F("shared_focus_areas").desc(), *_BY_REACH)
     )

@@ -10,8 +10,13 @@ SELECT app_private.policies_drop('public.content_engagement');
 ALTER TABLE content_engagement ENABLE ROW LEVEL SECURITY;
 ALTER TABLE content_engagement FORCE ROW LEVEL SECURITY;
 REVOKE ALL ON content_engagement FROM anon, authenticated, service_role;
-GRANT INSERT ON content_engagement TO anon;
-GRANT SELECT, INSERT ON content_engagement TO authenticated, service_role;
+-- What a client may say about an event. Who stored it and for which reader it counts
+-- (db_role, app_role, reader_key) and its transaction (insert_xid) are the database's to fill
+-- (their defaults, set by the statement trigger of engagement/triggers.py): no API role may.
+GRANT INSERT (content_type, content_id, user_id, interaction_type, sentiment, sentiment_score,
+              comment_text, metadata, event_uuid, created_at)
+    ON content_engagement TO anon, authenticated, service_role;
+GRANT SELECT ON content_engagement TO authenticated, service_role;
 GRANT USAGE ON SEQUENCE content_engagement_id_seq TO anon, authenticated, service_role;
 CREATE POLICY content_engagement_insert_anonymous ON content_engagement FOR INSERT TO anon
     WITH CHECK (user_id IS NULL);

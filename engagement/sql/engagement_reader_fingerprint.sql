@@ -3,10 +3,11 @@
 -- Plausible counts unique visitors). The address and user agent come from the setting
 -- `request.headers`, the JSON object of request headers that Supabase's REST API (PostgREST)
 -- sets for every request and that the events API (engagement/services.py) sets the same way:
--- `cf-connecting-ip`, else `x-real-ip`, else the last hop of `x-forwarded-for`. The salt is
--- made the first time a day needs one and deleted when the day is over
--- (engagement.services.engagement_salts_expire), so yesterday's fingerprints can never be
--- recomputed from an address: no address is ever stored.
+-- `cf-connecting-ip`, else `x-real-ip`, else the last hop of `x-forwarded-for`. The rollup
+-- (engagement_rollup_drain) makes each day's salt the day before and deletes it when the day is
+-- over (so does the daily job, engagement.services.engagement_salts_expire), so yesterday's
+-- fingerprints can never be recomputed from an address: no address is ever stored. Should no
+-- salt exist yet (no rollup has run), this makes it.
 --
 -- Called only by the trigger on content_engagement (engagement/triggers.py), which runs as the
 -- owner; no API role may call it (it would reveal the salt's output).

@@ -14,11 +14,15 @@
 -- of its own transaction (a refresh in the transaction that stored them sees them), noting in
 -- engagement_rollup_ahead how far, so that no later run counts them again.
 --
--- For each (content, hour) it adds the events' counts to the rollup, and the readers' votes that
--- are new (engagement_votes: one per reader, kind of action, item and hour) to its reader_*
+-- For each (content, hour) it adds the events' counts to the rollup (by the hour they happened),
+-- and the readers' votes that are new (engagement_votes: one per reader, kind of action, item and
+-- hour the action reached the database, so that backdating cannot vote twice; the reader is the
+-- event's user, else its reader_key) to its reader_*
 -- counts; creates the grid rows of content seen for the first time (from grid_item_sources);
 -- adds to the items' all-time counts; and recomputes their window figures
--- (engagement_figures_update). SECURITY DEFINER: the service role runs it, the owner writes.
+-- (engagement_figures_update). It also keeps the salts of anonymous readers' fingerprints ready:
+-- today's and tomorrow's made, past days' deleted. SECURITY DEFINER: the service role runs it,
+-- the owner writes.
 CREATE OR REPLACE FUNCTION public.engagement_rollup_drain() RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
@@ -35,6 +39,16 @@ BEGIN
         ON CONFLICT (id) DO NOTHING;
         SELECT s.next_xid INTO from_xid FROM public.engagement_rollup_state s WHERE s.id = 1 FOR UPDATE;
     END IF;
+    -- Today's and tomorrow's salts exist before any reader needs them (a writer making the
+    -- day's first salt would hold every other anonymous writer until it commits), and past
+    -- days' are gone.
+    INSERT INTO public.engagement_salts (day, salt)
+    SELECT day, uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid())
+    FROM (VALUES ((now() AT TIME ZONE 'UTC')::date), ((now() AT TIME ZONE 'UTC')::date + 1)) d (day)
+    WHERE NOT EXISTS (SELECT 1 FROM public.engagement_salts s WHERE s.day = d.day)
+    ON CONFLICT (day) DO NOTHING;
+    DELETE FROM public.engagement_salts WHERE day < (now() AT TIME ZONE 'UTC')::date;
+
     -- Taken after the lock: a run that waited for another sees what that one did. The lock gave
     -- this transaction its id, which is at or above the oldest one running.
     upto_xid := pg_snapshot_xmin(pg_current_snapshot());
@@ -43,15 +57,17 @@ BEGIN
     WHERE a.xid = own_xid;
 
     WITH batch_rows AS (
-        SELECT e.id, e.content_type, e.content_id, e.created_at, e.interaction_type,
-               e.sentiment, e.reader_key, e.insert_xid
+        SELECT e.id, e.content_type, e.content_id, e.created_at, e.inserted_at,
+               e.interaction_type, e.sentiment, coalesce(e.user_id, e.reader_key) AS reader_key,
+               e.insert_xid
         FROM public.content_engagement e
         WHERE e.insert_xid >= from_xid AND e.insert_xid < upto_xid
           AND NOT EXISTS (SELECT 1 FROM public.engagement_rollup_ahead a
                           WHERE a.xid = e.insert_xid AND e.id <= a.counted_id)
         UNION ALL
-        SELECT e.id, e.content_type, e.content_id, e.created_at, e.interaction_type,
-               e.sentiment, e.reader_key, e.insert_xid
+        SELECT e.id, e.content_type, e.content_id, e.created_at, e.inserted_at,
+               e.interaction_type, e.sentiment, coalesce(e.user_id, e.reader_key) AS reader_key,
+               e.insert_xid
         FROM public.content_engagement e
         WHERE e.insert_xid = own_xid AND e.id > coalesce(own_counted_to, 0)
     ), own AS (
@@ -61,12 +77,13 @@ BEGIN
         ON CONFLICT (xid) DO UPDATE SET counted_id = greatest(a.counted_id, excluded.counted_id)
     ), batch AS (
         SELECT r.content_type, r.content_id, date_trunc('hour', r.created_at, 'UTC') AS hour,
+               date_trunc('hour', r.inserted_at, 'UTC') AS vote_hour,
                r.interaction_type, r.sentiment, r.reader_key,
                public.engagement_vote_kind(r.interaction_type, r.sentiment) AS vote_kind
         FROM batch_rows r
     ), new_votes AS (
         INSERT INTO public.engagement_votes (content_type, content_id, hour, kind, reader_key)
-        SELECT DISTINCT b.content_type, b.content_id, b.hour, b.vote_kind, b.reader_key
+        SELECT DISTINCT b.content_type, b.content_id, b.vote_hour, b.vote_kind, b.reader_key
         FROM batch b WHERE b.vote_kind IS NOT NULL
         ORDER BY 1, 2, 3, 4, 5
         ON CONFLICT DO NOTHING
@@ -94,17 +111,21 @@ BEGIN
                count(*) FILTER (WHERE b.sentiment = 'neutral') AS neutral
         FROM batch b GROUP BY 1, 2, 3
     )
+    -- Events count in the hour they happened; votes in the hour they reached the database
+    -- (a client cannot vote again by backdating): one delta per (content, hour) of either.
     SELECT array_agg(ROW(
-               c.content_type, c.content_id, c.hour, c.events, c.views, c.clicks, c.shares,
-               c.bookmarks, c.comments, c.reactions, c.positive, c.negative, c.neutral,
+               content_type, content_id, hour, coalesce(c.events, 0), coalesce(c.views, 0),
+               coalesce(c.clicks, 0), coalesce(c.shares, 0), coalesce(c.bookmarks, 0),
+               coalesce(c.comments, 0), coalesce(c.reactions, 0), coalesce(c.positive, 0),
+               coalesce(c.negative, 0), coalesce(c.neutral, 0),
                coalesce(v.views, 0), coalesce(v.clicks, 0), coalesce(v.shares, 0),
                coalesce(v.bookmarks, 0), coalesce(v.comments, 0), coalesce(v.positive, 0),
                coalesce(v.negative, 0))::public.engagement_delta
-               ORDER BY c.content_type, c.content_id, c.hour),
+               ORDER BY content_type, content_id, hour),
            coalesce(sum(c.events), 0)
     INTO deltas, counted
     FROM counts c
-    LEFT JOIN votes v USING (content_type, content_id, hour);
+    FULL JOIN votes v USING (content_type, content_id, hour);
 
     IF counted > 0 THEN
         INSERT INTO public.engagement_rollups AS r (

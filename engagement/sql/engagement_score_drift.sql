@@ -1,10 +1,14 @@
 -- engagement_score_drift(): every figure that differs from a recount of the raw events, one row
 -- per figure. Each grid item is recounted as of the hour it was scored for (`scored_at`): the
 -- all-time counts, the 24-hour and 7-day sums, the display engagement_score and sentiment, and
--- reader_weight_7d from the events' distinct (reader, kind, hour) votes; then each hourly rollup
--- against the events of its hour, readers' votes included. Events the rollup has not taken yet
--- count as drift: callers run engagement_rollup_drain first (engagement.selectors
--- .engagement_score_drift does). Reads every event: a verification, not a hot path. Used by
+-- reader_weight_7d from the events' distinct (reader, kind, hour stored) votes; then each
+-- hourly rollup against the events of its hour, readers' votes included. Only the events the rollup has taken
+-- are recounted: those of the transactions below its watermark, and those it noted in
+-- engagement_rollup_ahead. An event whose transaction commits after the rollup's last run is not
+-- drift but waiting (the doctor's rollup check watches how long), so a recount under live writes
+-- compares like with like; an event below the watermark that no run counted is drift. Callers
+-- run engagement_rollup_drain first (engagement.selectors.engagement_score_drift does), so that
+-- every committed event is covered. Reads every event: a verification, not a hot path. Used by
 -- `manage.py verify_scores`, the doctor and the benchmarks; only the service role may run it.
 CREATE OR REPLACE FUNCTION public.engagement_score_drift()
 RETURNS TABLE (
@@ -12,13 +16,22 @@ RETURNS TABLE (
     stored numeric, recounted numeric
 )
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-    WITH events AS (
+    WITH watermark AS (
+        SELECT coalesce((SELECT s.next_xid FROM public.engagement_rollup_state s WHERE s.id = 1),
+                        '0'::xid8) AS next_xid
+    ), events AS (
         SELECT e.content_type, e.content_id, e.created_at, e.interaction_type, e.sentiment,
-               e.reader_key, date_trunc('hour', e.created_at, 'UTC') AS hour,
+               coalesce(e.user_id, e.reader_key) AS reader_key,
+               date_trunc('hour', e.created_at, 'UTC') AS hour,
+               date_trunc('hour', e.inserted_at, 'UTC') AS vote_hour,
                public.engagement_vote_kind(e.interaction_type, e.sentiment) AS vote_kind
-        FROM public.content_engagement e
+        FROM public.content_engagement e, watermark w
+        WHERE e.insert_xid < w.next_xid
+           OR EXISTS (SELECT 1 FROM public.engagement_rollup_ahead a
+                      WHERE a.xid = e.insert_xid AND e.id <= a.counted_id)
     ), votes AS (
-        SELECT DISTINCT v.content_type, v.content_id, v.hour, v.vote_kind, v.reader_key
+        SELECT DISTINCT v.content_type, v.content_id, v.vote_hour AS hour, v.vote_kind,
+                        v.reader_key
         FROM events v WHERE v.vote_kind IS NOT NULL
     ), item_events AS (
         SELECT g.id, g.content_type, g.content_id, g.scored_at,
@@ -82,8 +95,10 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
                count(*) FILTER (WHERE x.interaction_type = 'view') AS views
         FROM events x GROUP BY 1, 2, 3
     ) e ON e.content_type = r.content_type AND e.content_id = r.content_id AND e.hour = r.hour
-    WHERE r.events IS DISTINCT FROM e.events OR r.positive IS DISTINCT FROM e.positive
-       OR r.views IS DISTINCT FROM e.views
+    -- A rollup may hold readers' votes of an hour in which none of its events happened.
+    WHERE coalesce(r.events, 0) <> coalesce(e.events, 0)
+       OR coalesce(r.positive, 0) <> coalesce(e.positive, 0)
+       OR coalesce(r.views, 0) <> coalesce(e.views, 0)
     UNION ALL
     SELECT NULL, r.content_type, r.content_id,
            'rollup readers ' || to_char(r.hour AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:00'),

@@ -6,8 +6,9 @@
 -- (grid_tags_normalise), and for a video its thumbnail, creator, views and YouTube id.
 -- `security_invoker`: a caller sees the content row-level security lets them see.
 --
--- A video's week is the newest week a crawl listed it or a report named it, else the day it was
--- published, else the day it was stored.
+-- A video's week is the newest week a crawl listed it or a report named it (last_seen_week, kept
+-- by the import), else its newest crawl, else the day it was published, else the day it was
+-- stored.
 CREATE OR REPLACE VIEW public.grid_item_sources WITH (security_invoker = true) AS
     SELECT 'trending_topic'::varchar(32) AS content_type, t.id AS content_id,
            t.topic_name::varchar(500) AS content_title, t.engagement_score AS base_score,
@@ -25,8 +26,13 @@ CREATE OR REPLACE VIEW public.grid_item_sources WITH (security_invoker = true) A
     FROM public.top_videos v
     JOIN public.creators c ON c.id = v.creator_id
     CROSS JOIN LATERAL (
-        SELECT coalesce(v.last_seen_week, (v.published_at AT TIME ZONE 'UTC')::date,
-                        (v.created_at AT TIME ZONE 'UTC')::date) AS week_of
+        SELECT coalesce(
+                   v.last_seen_week,
+                   (SELECT max(crawl.collected_on) FROM public.top_video_weeks appearance
+                    JOIN public.youtube_crawls crawl ON crawl.id = appearance.crawl_id
+                    WHERE appearance.video_id = v.id),
+                   (v.published_at AT TIME ZONE 'UTC')::date,
+                   (v.created_at AT TIME ZONE 'UTC')::date) AS week_of
     ) w
     UNION ALL
     SELECT e.kind, e.id, e.title, 0::numeric(5, 2), (e.created_at AT TIME ZONE 'UTC')::date,

@@ -22,6 +22,7 @@ from tests.admin.conftest import list_edit, post_action
 from tests.conftest import statements_sent
 
 GRID = "/admin/grid/bentogriditem/"
+MINUS = "\N{MINUS SIGN}"  # between readers and age penalty in the preview
 
 
 def ranked_items(*scores: int) -> list[BentoGridItem]:
@@ -221,9 +222,25 @@ def test_the_preview_shows_what_the_api_serves(editor_client, client):
     assert slots == [(str(i["slot"]), i["tile"], str(i["id"])) for i in api_items]
     assert [tile for _, tile, _ in slots] == ["hero"] + ["featured"] * 4 + ["standard"] * 2
     for item in api_items:
+        ranking = item["ranking"]
         assert item["title"] in html
-        assert f"{item['score']:.2f}" in html
-    assert "base score" in html and "50% positive" in html
+        assert (
+            f"{ranking['prior']:.2f} + {ranking['readers']:.2f} {MINUS} {ranking['age_penalty']:.2f}"
+            f" = {item['score']:.2f} <small>rank score</small>"
+        ) in html
+    assert f"9.50 + 0.00 {MINUS} 0.00 = 9.50" in html and "50% positive" in html
+
+
+@pytest.mark.django_db
+def test_an_items_page_explains_its_rank_score(editor_client):
+    """An item's page shows why it ranks where it does: prior + readers - age = rank score, and
+    that a pin keeps it at its position."""
+    item, pinned = ranked_items(90, 40)
+    BentoGridItem.objects.filter(pk=pinned.pk).update(is_pinned=True)
+    page = editor_client.get(f"{GRID}{item.pk}/change/").content.decode()
+    assert "9.00 + 0.00 - 0.00 = 9.00</div>" in page
+    page = editor_client.get(f"{GRID}{pinned.pk}/change/").content.decode()
+    assert "4.00 + 0.00 - 0.00 = 4.00 (pinned: kept at its position)</div>" in page
 
 
 @pytest.mark.django_db

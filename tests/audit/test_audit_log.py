@@ -1,12 +1,16 @@
-"""The audit log: one row per write, with who and what; nobody can change it afterwards."""
+"""The audit log: one row per write to an audited table, with who and what; nobody can change it
+afterwards. Engagement events are not copied there: each records its own who and when."""
 
 from __future__ import annotations
+
+import uuid
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
 from audit.models import AuditLog
 from carnivore.db_context import ANONYMOUS, SERVICE, admin_identity, identity_for_user, run_as
+from engagement.models import ContentEngagement
 from tests import factories as f
 
 # table -> (INSERT of one row, UPDATE of it that must be audited, the column it changes)
@@ -123,29 +127,40 @@ def test_updates_that_change_nothing_are_not_audited():
 
 
 @pytest.mark.django_db
-def test_engagement_inserts_are_audited_per_row_with_the_inserting_identity():
-    """A batch of events gives one audit row each; anonymous events carry no user."""
+def test_events_record_who_inserted_them_instead_of_an_audit_row():
+    """Each event records its user, database role and staff role itself, and the reader it
+    counts for, whatever the client sent for those columns; events leave no audit row."""
     topic = f.make_topic()
-    reader = f.make_user()
+    reader, editor = f.make_user(), f.make_editor()
     mark = last_audit_id()
+    forged = uuid.uuid4()
     sql = (
-        "INSERT INTO content_engagement (content_type, content_id, user_id, interaction_type) "
-        "VALUES ('trending_topic', %(topic)s, %(user)s, 'view'), ('trending_topic', %(topic)s, %(user)s, 'share')"
+        "INSERT INTO content_engagement (content_type, content_id, user_id, interaction_type,"
+        " db_role, app_role, reader_key)"
+        " VALUES ('trending_topic', %(topic)s, %(user)s, 'view', 'service_role', 'admin', %(forged)s)"
     )
-    with run_as(identity_for_user(reader)), connection.cursor() as cursor:
-        cursor.execute(sql, {"topic": topic.id, "user": reader.id})
-    with run_as(ANONYMOUS), connection.cursor() as cursor:
-        cursor.execute(sql, {"topic": topic.id, "user": None})
-    rows = audit_rows_after(mark, "content_engagement")
-    assert [
-        (r.operation, r.new_values["interaction_type"], r.changed_by, r.db_role) for r in rows
-    ] == [
-        ("INSERT", "view", reader.id, "authenticated"),
-        ("INSERT", "share", reader.id, "authenticated"),
-        ("INSERT", "view", None, "anon"),
-        ("INSERT", "share", None, "anon"),
+    for identity, user in (
+        (identity_for_user(reader), reader),
+        (admin_identity(editor), editor),
+        (ANONYMOUS, None),
+        (SERVICE, reader),  # a job recording for a reader
+    ):
+        with run_as(identity), connection.cursor() as cursor:
+            cursor.execute(sql, {"topic": topic.id, "user": user and user.id, "forged": forged})
+    events = list(
+        ContentEngagement.objects.order_by("id").values_list(
+            "user_id", "db_role", "app_role", "reader_key"
+        )
+    )
+    anonymous = events.pop(2)
+    assert events == [
+        (reader.id, "authenticated", None, reader.id),
+        (editor.id, "authenticated", "admin", editor.id),
+        (reader.id, "service_role", None, reader.id),
     ]
-    assert len({r.record_id for r in rows}) == 4
+    assert anonymous[:3] == (None, "anon", None)
+    assert anonymous[3] not in (None, forged)  # the day's fingerprint of the client
+    assert last_audit_id() == mark
 
 
 @pytest.mark.django_db

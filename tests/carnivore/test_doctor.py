@@ -168,10 +168,10 @@ DAMAGE = [
     pytest.param(
         on_trigger(
             "COMMENT ON TRIGGER {} ON content_engagement IS 'edited by hand'",
-            "engagement.ContentEngagement:prepare_event",
+            "engagement.ContentEngagement:check_inserted_events",
         ),
         TRIGGERS,
-        "engagement.ContentEngagement:prepare_event: OUTDATED",
+        "engagement.ContentEngagement:check_inserted_events: OUTDATED",
         id="trigger outdated",
     ),
     pytest.param(

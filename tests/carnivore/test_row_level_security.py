@@ -88,6 +88,22 @@ engagement_event_keys   select          denied   denied   denied   denied   deni
 engagement_event_keys   insert          denied   denied   denied   denied   denied   denied
 engagement_event_keys   update          denied   denied   denied   denied   denied   denied
 engagement_event_keys   delete          denied   denied   denied   denied   denied   denied
+engagement_votes        select          denied   denied   denied   denied   denied   denied
+engagement_votes        insert          denied   denied   denied   denied   denied   denied
+engagement_votes        update          denied   denied   denied   denied   denied   denied
+engagement_votes        delete          denied   denied   denied   denied   denied   denied
+engagement_salts        select          denied   denied   denied   denied   denied   denied
+engagement_salts        insert          denied   denied   denied   denied   denied   denied
+engagement_salts        update          denied   denied   denied   denied   denied   denied
+engagement_salts        delete          denied   denied   denied   denied   denied   denied
+engagement_rollup_state select          denied   denied   denied   denied   denied   all
+engagement_rollup_state insert          denied   denied   denied   denied   denied   denied
+engagement_rollup_state update          denied   denied   denied   denied   denied   denied
+engagement_rollup_state delete          denied   denied   denied   denied   denied   denied
+engagement_rollup_ahead select          denied   denied   denied   denied   denied   denied
+engagement_rollup_ahead insert          denied   denied   denied   denied   denied   denied
+engagement_rollup_ahead update          denied   denied   denied   denied   denied   denied
+engagement_rollup_ahead delete          denied   denied   denied   denied   denied   denied
 engagement_drops        select          denied   none     none     all      all      all
 engagement_drops        insert          ok       ok       ok       ok       ok       ok
 engagement_drops        update          denied   denied   denied   denied   denied   denied
@@ -198,6 +214,25 @@ def world(db) -> World:
             "INSERT INTO engagement_event_keys (event_uuid) VALUES (gen_random_uuid()) RETURNING event_uuid"
         )
         w.rows["engagement_event_keys"] = {"active": cursor.fetchone()[0]}
+        # The rollup's own tables, seeded as the owner would fill them.
+        cursor.execute(
+            "INSERT INTO engagement_votes VALUES ('trending_topic', %s, date_trunc('hour', now()),"
+            " 'view', gen_random_uuid()) RETURNING reader_key",
+            [topic.id],
+        )
+        w.rows["engagement_votes"] = {"active": cursor.fetchone()[0]}
+        cursor.execute(
+            "INSERT INTO engagement_salts VALUES (current_date, '\\x00')"
+            " ON CONFLICT (day) DO UPDATE SET salt = excluded.salt RETURNING day"
+        )
+        w.rows["engagement_salts"] = {"active": cursor.fetchone()[0]}
+        cursor.execute(
+            "INSERT INTO engagement_rollup_state (id, next_xid) VALUES (1, '0')"
+            " ON CONFLICT (id) DO UPDATE SET next_xid = excluded.next_xid RETURNING id"
+        )
+        w.rows["engagement_rollup_state"] = {"active": cursor.fetchone()[0]}
+        cursor.execute("INSERT INTO engagement_rollup_ahead VALUES ('1', 0) RETURNING xid::text")
+        w.rows["engagement_rollup_ahead"] = {"active": cursor.fetchone()[0]}
     w.spare = {
         "topic": f.make_topic().id,
         "video": f.make_video(creator=creator).id,
@@ -250,9 +285,18 @@ UPDATES = {  # table -> (SET clause, condition the owner checks afterwards)
     "grid_refresh_runs": ("items_moved = 42", "items_moved = 42"),
     "trending_alerts": ("attempts = 42", "attempts = 42"),
     "audit_log": ("record_id = 'changed'", "record_id = 'changed'"),
+    "engagement_votes": ("kind = 'click'", "kind = 'click'"),
+    "engagement_salts": ("salt = '\\x01'", "salt = '\\x01'"),
+    "engagement_rollup_state": ("drained_at = now()", "drained_at IS NOT NULL"),
+    "engagement_rollup_ahead": ("counted_id = 42", "counted_id = 42"),
 }
 
-KEY_COLUMN = {"engagement_event_keys": "event_uuid"}
+KEY_COLUMN = {
+    "engagement_event_keys": "event_uuid",
+    "engagement_votes": "reader_key",
+    "engagement_salts": "day",
+    "engagement_rollup_ahead": "xid::text",
+}
 
 
 def insert_statement(w: World, table: str, who: str, whose: str) -> tuple[str, list]:
@@ -324,6 +368,16 @@ def insert_statement(w: World, table: str, who: str, whose: str) -> tuple[str, l
             "INSERT INTO audit_log (table_name, record_id, operation, new_values, db_role) VALUES ('x', '1', 'INSERT', '{}', 'x')",
             [],
         ),
+        "engagement_votes": (
+            "INSERT INTO engagement_votes VALUES ('top_video', 1, now(), 'view', gen_random_uuid())",
+            [],
+        ),
+        "engagement_salts": ("INSERT INTO engagement_salts VALUES ('2030-01-01', '\\x00')", []),
+        "engagement_rollup_state": (
+            "INSERT INTO engagement_rollup_state (id, next_xid) VALUES (1, '0')",
+            [],
+        ),
+        "engagement_rollup_ahead": ("INSERT INTO engagement_rollup_ahead VALUES ('2', 0)", []),
     }[table]
 
 

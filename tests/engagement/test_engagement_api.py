@@ -15,6 +15,8 @@ from rest_framework.authtoken.models import Token
 from engagement.models import ContentEngagement, DroppedEngagement
 from grid.models import BentoGridItem
 from tests import factories as f
+from tests.conftest import drain
+from trending.models import TrendingTopic
 
 URL = "/api/engagement/"
 
@@ -44,12 +46,20 @@ def view_of(topic, **extra):
 
 
 def test_anonymous_event_is_stored_without_user(client, topic):
-    """An anonymous event is stored without a user and counted on the content's grid item."""
+    """An anonymous event is stored without a user, as `anon`, for a fingerprinted reader, and
+    counted on the content's grid item by the rollup."""
     response = post(client, view_of(topic))
     assert response.status_code == 201
     assert response.json() == {"received": 1, "stored": 1, "duplicates": 0}
     event = ContentEngagement.objects.get()
-    assert (event.user_id, event.is_anonymous) == (None, True)
+    assert (event.user_id, event.is_anonymous, event.db_role, event.app_role) == (
+        None,
+        True,
+        "anon",
+        None,
+    )
+    assert event.reader_key is not None
+    assert drain() == 1
     assert BentoGridItem.objects.get(content_id=topic.id).view_count == 1
 
 
@@ -76,7 +86,8 @@ def test_signed_in_event_belongs_to_the_signed_in_user(client, topic):
 
 
 def test_token_authenticated_batch(client, topic):
-    """A batch sent with a token is stored for the token's user and counted per interaction."""
+    """A batch sent with a token is stored for the token's user (as `authenticated`, counting
+    for that user) and counted per interaction by the rollup."""
     reader = f.make_user()
     token = Token.objects.create(user=reader)
     events = [
@@ -87,7 +98,10 @@ def test_token_authenticated_batch(client, topic):
     response = post(client, {"events": events}, Authorization=f"Token {token.key}")
     assert response.status_code == 201
     assert response.json()["stored"] == 3
-    assert set(ContentEngagement.objects.values_list("user_id", flat=True)) == {reader.id}
+    assert set(ContentEngagement.objects.values_list("user_id", "db_role", "reader_key")) == {
+        (reader.id, "authenticated", reader.id)
+    }
+    assert drain() == 3
     item = BentoGridItem.objects.get(content_id=topic.id)
     assert (item.view_count, item.share_count, item.bookmark_count) == (1, 1, 1)
 
@@ -268,6 +282,7 @@ def test_a_retried_event_is_stored_once(client, topic):
     assert post(client, event).json() == {"received": 1, "stored": 1, "duplicates": 0}
     assert post(client, event).json() == {"received": 1, "stored": 0, "duplicates": 1}
     assert ContentEngagement.objects.count() == 1
+    assert drain() == 1
     assert BentoGridItem.objects.get(content_id=topic.id).share_count == 1
 
 
@@ -376,8 +391,10 @@ def test_public_sentiment_shows_counts_and_percents_only(client, topic):
             comment_text="secret words",
         )
     f.make_engagement(content_type="trending_topic", content_id=topic.id, interaction_type="view")
-    hidden = f.make_topic(is_active=False)
+    hidden = f.make_topic()
     f.make_engagement(content_type="trending_topic", content_id=hidden.id)
+    TrendingTopic.objects.filter(pk=hidden.pk).update(is_active=False)  # hidden since its event
+    assert drain() == 5
 
     response = client.get("/api/engagement/sentiment/")
     assert response.status_code == 200
@@ -407,10 +424,10 @@ def test_public_sentiment_shows_counts_and_percents_only(client, topic):
 def test_content_gone_between_check_and_insert_is_a_400_and_nothing_is_written(
     client, topic, monkeypatch
 ):
-    """If the content disappears after it was checked, the scoring trigger refuses the insert:
+    """If the content disappears after it was checked, the event trigger refuses the insert:
     the caller gets a 400 and the request's transaction ends cleanly."""
 
-    def insert_unchecked(*, events, user_id):  # the insert that follows a check the race lost
+    def insert_unchecked(*, events, user_id, **client):  # the insert after a check the race lost
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO content_engagement (content_type, content_id, interaction_type)"
@@ -419,9 +436,12 @@ def test_content_gone_between_check_and_insert_is_a_400_and_nothing_is_written(
             )
 
     monkeypatch.setattr("engagement.apis.engagement_record", insert_unchecked)
-    response = post(client, view_of(topic, content_id=topic.id + 10_000))
+    gone = topic.id + 10_000
+    response = post(client, view_of(topic, content_id=gone))
     assert response.status_code == 400
-    assert "does not exist" in response.json()["non_field_errors"][0]
+    assert response.json() == {
+        "non_field_errors": [f"trending_topic {gone} does not exist or is hidden"]
+    }
     monkeypatch.undo()
     assert not ContentEngagement.objects.exists()
     assert post(client, view_of(topic)).status_code == 201

@@ -15,10 +15,9 @@ from tests.factories import make_engagement
 
 @contextmanager
 def future_events_allowed():
-    """Switch the no-future-events trigger off inside the test's transaction (rolled back)."""
-    trigger = next(
-        t for t in ContentEngagement._meta.triggers if t.name == "reject_future_created_at"
-    )
+    """Switch the event trigger (prepare_event, which refuses a future created_at) off inside
+    the test's transaction (rolled back); the columns it would set keep their defaults."""
+    trigger = next(t for t in ContentEngagement._meta.triggers if t.name == "prepare_event")
     pgid = trigger.get_pgid(ContentEngagement)
     with connection.cursor() as cursor:
         cursor.execute(f"ALTER TABLE content_engagement DISABLE TRIGGER {pgid}")

@@ -1,35 +1,41 @@
-"""The score formula and its windows, kept by the scoring trigger (SPEC section 4), case by case.
+"""The figures and their windows, kept by the engagement rollup (SPEC section 4), case by case.
 
-Inside one test transaction `now()` stands still, so the hour the trigger scores for is fixed:
-events are placed relative to it, just inside or just outside each window.
+Events only append; the rollup (engagement_rollup_drain) counts them into the hourly rollups and
+the grid items' figures, as of the hour it runs in. Inside one test transaction `now()` stands
+still, so that hour is fixed: events are placed relative to it, just inside or just outside
+each window, and drained in the same transaction. The test's connection sends no request
+headers: its anonymous events all come from one reader.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from contextlib import nullcontext
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from carnivore.db_context import ANONYMOUS, run_as
 from engagement.models import ContentEngagement, EngagementRollup
 from grid.models import BentoGridItem
 from tests import factories as f
+from tests.conftest import drain
 
 MICROSECOND = timedelta(microseconds=1)
 
 
 @pytest.fixture
 def as_of_hour(db) -> datetime:
-    """The hour the trigger scores for in this test's transaction."""
+    """The hour the rollup scores for in this test's transaction."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT date_trunc('hour', now(), 'UTC')")
         return cursor.fetchone()[0]
 
 
 def record(topic, *events) -> BentoGridItem:
-    """Insert events on `topic` in one statement; return its grid item, freshly read.
+    """Insert events on `topic` in one statement, drain; return its grid item, freshly read.
 
     Each event is (interaction_type, sentiment or None, created_at or None).
     """
@@ -45,6 +51,7 @@ def record(topic, *events) -> BentoGridItem:
             )
         )
     ContentEngagement.objects.bulk_create(values)
+    assert drain() == len(values)  # each event counted, once
     return BentoGridItem.objects.get(content_type="trending_topic", content_id=topic.id)
 
 
@@ -53,19 +60,20 @@ def many(n, interaction, sentiment=None, created_at=None):
 
 
 @pytest.mark.parametrize(
-    ("events", "score", "sentiment_percent"),
+    ("events", "score", "sentiment_percent", "reader_weight"),
     [
-        (many(3, "view"), "3.00", "0.00"),
-        (many(2, "share"), "10.00", "0.00"),
-        (many(2, "bookmark"), "6.00", "0.00"),
-        (many(4, "click"), "0.00", "0.00"),
+        (many(3, "view"), "3.00", "0.00", 1),
+        (many(2, "share"), "10.00", "0.00", 5),
+        (many(2, "bookmark"), "6.00", "0.00", 3),
+        (many(4, "click"), "0.00", "0.00", 2),
         (
             many(1, "view") + many(1, "reaction", "positive") + many(2, "comment", "negative"),
             "6.00",
             "25.00",
+            1 + 4 - 3,
         ),
-        (many(1, "reaction", "positive") + many(2, "reaction", "neutral"), "6.67", "33.33"),
-        (many(3, "reaction", "positive"), "20.00", "100.00"),
+        (many(1, "reaction", "positive") + many(2, "reaction", "neutral"), "6.67", "33.33", 4),
+        (many(3, "reaction", "positive"), "20.00", "100.00", 4),
         (
             many(2, "view")
             + many(1, "share")
@@ -73,10 +81,11 @@ def many(n, interaction, sentiment=None, created_at=None):
             + many(1, "comment", "positive"),
             "14.00",
             "20.00",
+            1 + 5 + 3 + 4,
         ),
-        (many(120, "view"), "100.00", "0.00"),
-        (many(19, "share") + many(1, "view"), "96.00", "0.00"),
-        (many(21, "share"), "100.00", "0.00"),
+        (many(120, "view"), "100.00", "0.00", 1),
+        (many(19, "share") + many(1, "view"), "96.00", "0.00", 5 + 1),
+        (many(21, "share"), "100.00", "0.00", 5),
     ],
     ids=[
         "views",
@@ -92,20 +101,23 @@ def many(n, interaction, sentiment=None, created_at=None):
         "over the cap",
     ],
 )
-def test_formula(as_of_hour, events, score, sentiment_percent):
-    """score = views + 5 shares + 3 bookmarks + 20 positive/all; sentiment = 100 positive/all."""
+def test_formula(as_of_hour, events, score, sentiment_percent, reader_weight):
+    """engagement_score = views + 5 shares + 3 bookmarks + 20 positive/all (display only);
+    sentiment = 100 positive/all; reader_weight_7d counts one reader once per kind of action
+    (view 1, click 2, share 5, bookmark 3, positive +4, negative -3, neutral nothing)."""
     item = record(f.make_topic(), *events)
     assert (item.engagement_score, item.positive_sentiment_percent) == (
         Decimal(score),
         Decimal(sentiment_percent),
     )
+    assert item.reader_weight_7d == reader_weight
     assert item.scored_at == as_of_hour
-    assert (item.score_source, item.ranking_score) == ("engagement", Decimal(score))
 
 
 def test_windows_just_inside_and_just_outside(as_of_hour):
     """The 24-hour window starts 23 hours before the current hour, the 7-day one 167 hours
-    before; an event a microsecond earlier falls out of it."""
+    before; an event a microsecond earlier falls out of it. A reader's two shares an hour apart
+    are two votes."""
     day_start = as_of_hour - timedelta(hours=23)
     week_start = as_of_hour - timedelta(hours=167)
     item = record(
@@ -119,41 +131,51 @@ def test_windows_just_inside_and_just_outside(as_of_hour):
     assert item.events_24h == 1
     assert item.positive_sentiment_percent == Decimal("33.33")  # 1 positive of 3 in the week
     assert (item.share_count, item.view_count) == (2, 0)  # all-time counts take everything
+    # The shares are in two hours: two votes; the positive reaction a third.
+    assert (item.events_7d, item.reader_weight_7d) == (3, 5 + 5 + 4)
 
 
-def test_no_events_in_the_window_falls_back_to_the_base_score(as_of_hour):
-    """Without events in the last 24 hours the live score is 0 and the base score ranks."""
+def test_no_events_in_the_last_day_shows_a_zero_score_and_a_week_without_shows_the_defaults(
+    as_of_hour,
+):
+    """Without events in the last 24 hours engagement_score is 0 while the week's readers still
+    weigh; with none in 7 days either, sentiment is the default 50 and no reader weighs."""
     topic = f.make_topic(engagement_score=Decimal("72.50"))
     item = record(topic, ("view", None, as_of_hour - timedelta(days=3)))
     assert (item.engagement_score, item.events_24h) == (Decimal("0.00"), 0)
-    assert (item.base_score, item.ranking_score, item.score_source) == (
-        Decimal("72.50"),
-        Decimal("72.50"),
-        "base",
-    )
+    assert (item.base_score, item.events_7d, item.reader_weight_7d) == (Decimal("72.50"), 1, 1)
     assert item.positive_sentiment_percent == Decimal("0.00")  # one event this week, not positive
 
     old = record(f.make_topic(), ("view", None, as_of_hour - timedelta(days=9)))
     assert old.positive_sentiment_percent == Decimal("50.00")  # nothing in 7 days: the default
+    assert (old.view_count, old.events_7d, old.reader_weight_7d) == (1, 0, 0)
 
 
 def test_a_new_grid_item_gets_the_real_title_and_the_base_score(as_of_hour):
-    """The first event on content without a grid item creates it with the content's title."""
+    """Content first seen through events gets its grid row from the rollup, not from the insert:
+    the content's title, base score, week and normalised tags, active, with no position."""
     topic = f.make_topic(
-        topic_name="Budget Carnivore Eating", engagement_score=Decimal("64"), tags=["budget"]
+        topic_name="Budget Carnivore Eating",
+        engagement_score=Decimal("64"),
+        tags=["Budget"],
+        last_seen_week=date(2026, 11, 23),
     )
-    assert not BentoGridItem.objects.filter(content_id=topic.id).exists()
-    item = record(topic, ("view", None, None))
-    assert (item.content_title, item.base_score, item.data) == (
+    f.make_engagement(content_type="trending_topic", content_id=topic.id)
+    assert not BentoGridItem.objects.filter(content_id=topic.id).exists()  # the insert made none
+    assert drain() == 1
+    item = BentoGridItem.objects.get(content_type="trending_topic", content_id=topic.id)
+    assert (item.content_title, item.base_score, item.week_of, item.data) == (
         "Budget Carnivore Eating",
         Decimal("64.00"),
-        {"tags": ["budget"]},
+        date(2026, 11, 23),
+        {"tags": ["budget"], "week_of": "2026-11-23", "slug": topic.topic_slug},
     )
-    assert (item.is_active, item.grid_position) == (True, None)
+    assert (item.is_active, item.grid_position, item.view_count) == (True, None, 1)
 
 
 def test_scores_decay_when_the_hourly_rescore_runs(as_of_hour):
-    """Figures computed hours ago are recomputed for the current hour: stale scores decay."""
+    """Figures computed hours ago are recomputed for the current hour: stale scores decay, while
+    the 7-day reader weight keeps what is still in its window."""
     fresh = record(f.make_topic(), *many(5, "view"))
     stale = record(f.make_topic(), *many(3, "share", created_at=as_of_hour - timedelta(hours=30)))
     # As the item stood a day ago: scored then, when its shares were recent.
@@ -167,16 +189,17 @@ def test_scores_decay_when_the_hourly_rescore_runs(as_of_hour):
         assert cursor.fetchone()[0] == 0
     stale.refresh_from_db()
     fresh.refresh_from_db()
-    assert (stale.engagement_score, stale.events_24h, stale.score_source) == (
+    assert (stale.engagement_score, stale.events_24h, stale.reader_weight_7d) == (
         Decimal("0.00"),
         0,
-        "base",
+        5,  # one reader's shares of one hour: one vote
     )
     assert stale.scored_at == as_of_hour
     assert fresh.engagement_score == Decimal("5.00")
 
 
-def test_events_for_missing_content_are_refused_and_nothing_is_written(as_of_hour):
+@pytest.mark.django_db
+def test_events_for_missing_content_are_refused_and_nothing_is_written():
     """One event on content that does not exist refuses the whole statement."""
     topic = f.make_topic()
     with pytest.raises(DatabaseError) as excinfo, transaction.atomic():
@@ -191,10 +214,37 @@ def test_events_for_missing_content_are_refused_and_nothing_is_written(as_of_hou
             ]
         )
     assert excinfo.value.__cause__.diag.constraint_name == "content_engagement_content_exists"
-    assert "top_video 987654 does not exist" in str(excinfo.value)
+    assert "top_video 987654 does not exist or is hidden" in str(excinfo.value)
     assert not ContentEngagement.objects.exists()
     assert not EngagementRollup.objects.exists()
     assert not BentoGridItem.objects.filter(content_id=topic.id).exists()
+
+
+@pytest.mark.django_db
+def test_events_for_hidden_content_are_refused_by_the_database_for_anyone():
+    """A raw INSERT of an event on hidden content is refused by the database, as anon and as the
+    superuser: no event is stored, and the content's hidden grid row stays hidden."""
+    topic = f.make_topic(is_active=False)
+    hidden_row = f.make_grid_item(
+        content_type="trending_topic", content_id=topic.id, is_active=False
+    )
+    statement = (
+        "INSERT INTO content_engagement (content_type, content_id, interaction_type)"
+        " VALUES ('trending_topic', %s, 'view')"
+    )
+    for identity in (run_as(ANONYMOUS), nullcontext()):  # anon, then the test's superuser
+        with (
+            pytest.raises(DatabaseError) as excinfo,
+            transaction.atomic(),
+            identity,
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [topic.id])
+        assert excinfo.value.__cause__.diag.constraint_name == "content_engagement_content_exists"
+        assert f"trending_topic {topic.id} does not exist or is hidden" in str(excinfo.value)
+    assert not ContentEngagement.objects.exists()
+    hidden_row.refresh_from_db()
+    assert hidden_row.is_active is False
 
 
 def test_a_retried_event_uuid_is_stored_once(as_of_hour):
@@ -222,12 +272,13 @@ def test_a_retried_event_uuid_is_stored_once(as_of_hour):
             ]
         )
     assert ContentEngagement.objects.filter(event_uuid=retried).count() == 1
+    assert drain() == 3  # the retried share once, and the two views
     item = BentoGridItem.objects.get(content_id=topic.id)
     assert (item.share_count, item.view_count, item.engagement_score) == (1, 2, Decimal("7.00"))
 
 
 def test_verify_scores_finds_no_drift_then_names_a_tampered_figure(as_of_hour, capsys):
-    """The recount agrees with the trigger; a figure changed behind its back is reported."""
+    """The recount agrees with the rollup; a figure changed behind its back is reported."""
     from django.core.management import call_command
 
     topic = f.make_topic()

@@ -19,7 +19,7 @@ from grid.selectors import Reactions, grid_reactions_7d
 from grid.services import grid_refresh
 from grid.views import compact_number
 from tests import factories as f
-from tests.conftest import statements_sent
+from tests.conftest import drain, statements_sent
 from tests.grid.conftest import topic_item
 
 
@@ -218,6 +218,7 @@ def test_reactions_show_as_percent_positive_and_none_as_no_reactions_yet(client,
         )
     for _ in range(3):
         f.make_engagement(content_type=second.content_type, content_id=second.content_id)
+    assert drain() == 6
 
     tiles = {int(t.attrs["data-item-id"]): t for t in read_page(client.get("/")).tiles}
     assert tiles[hero.id].counts[-1] == "67% positive"
@@ -299,6 +300,7 @@ def test_reactions_are_read_for_exactly_the_tiles_items(db):
             interaction_type="reaction",
             sentiment="positive",
         )
+    assert drain() == 2
     items = [
         {"content_type": "trending_topic", "content_id": shown_topic.id},
         {"content_type": "top_video", "content_id": shown_video.id},

@@ -95,19 +95,25 @@ def test_grid_slots_sets_the_size_of_the_view(settings):
 
 
 @pytest.mark.django_db
-def test_items_without_new_events_decay_to_their_base_score():
-    """Yesterday's readers ranked an item first; today, without events, its base score ranks it."""
+def test_items_whose_readers_left_the_window_fall_back_to_their_prior():
+    """Last week's readers ranked an item first; once their votes are older than 7 days, the
+    refresh recomputes its figures (no readers' points left) and its prior ranks it."""
     was_hot, steady = item(20), item(50)
     BentoGridItem.objects.filter(pk=was_hot.pk).update(
         engagement_score=99,
         events_24h=30,
         views_24h=30,
         events_7d=30,
-        scored_at=timezone.now() - timedelta(hours=26),
+        reader_weight_7d=1000,  # 30 points for readers: first place, as scored then
+        scored_at=timezone.now() - timedelta(days=8),
     )
     grid_refresh(trigger=RefreshTrigger.COMMAND)
     was_hot.refresh_from_db()
-    assert (was_hot.engagement_score, was_hot.score_source) == (Decimal("0.00"), "base")
+    assert (was_hot.engagement_score, was_hot.events_7d, was_hot.reader_weight_7d) == (
+        Decimal("0.00"),
+        0,
+        0,
+    )
     assert (positions()[steady.id], positions()[was_hot.id]) == (1, 2)
 
 

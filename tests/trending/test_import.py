@@ -53,7 +53,9 @@ TABLES = {
 
 # The real reports and how many topics each lists. Every topic entry makes one topic, one
 # topic week and one grid item, except that 2026-05-10_6787e129.json re-delivers the week of
-# May 03, 2026 (its analysis_date) with the same five topics as 2026-05-03_2027c540.json.
+# May 03, 2026 (its analysis_date) with the same five topics as 2026-05-03_2027c540.json: a
+# second, different file for a week, which the import refuses unless told to replace the week
+# (tests/trending/test_import_weeks.py).
 REAL_REPORTS = [
     ("2026-03-01_e940c7fa.json", 2),
     ("2026-03-06_b2fa6eea.json", 3),
@@ -80,10 +82,10 @@ INVALID_CRAWL = "2026-07-05_b53035a2.invalid.json"
 SAME_WEEK = ("2026-05-03_2027c540.json", "2026-05-10_6787e129.json")
 RENAMED_CHANNEL = "UC3ymdZTdzHvpDEFhEXqQqpQ"
 
-# Everything together:
-# - reports: 12 files, 11 weeks (two files carry May 03, 2026);
-# - topics and topic weeks: 50 entries, less the 5 the re-delivery repeats; no topic recurs in
-#   another week of the real data, so 45 topics with one week each;
+# Everything together (the reports without the re-delivery):
+# - reports: 11 files, 11 weeks;
+# - topics and topic weeks: 45 entries; no topic recurs in another week of the real data, so 45
+#   topics with one week each;
 # - crawls: the 4 valid ones; videos: 37 + 556 + 51 + 39 = 683 weekly appearances of 653
 #   videos (30 videos appear in two crawls); creators: 29 + 245 + 39 + 28 = 341 listings of
 #   280 channels (Dr. Tony Hampton's channel under two names counts once);
@@ -172,10 +174,16 @@ def imported_state() -> dict[str, list]:
 
 @pytest.fixture
 def real(shared_data):
-    """Paths of the real files: reports and valid crawls in name order, bios, rankings."""
+    """Paths of the real files: reports (but the re-delivery of May 03) and valid crawls in name
+    order, the re-delivery, the invalid crawl, bios, rankings."""
 
     class Real:
-        reports = [shared_data / "analyzed_content" / name for name, _ in REAL_REPORTS]
+        reports = [
+            shared_data / "analyzed_content" / name
+            for name, _ in REAL_REPORTS
+            if name != SAME_WEEK[1]
+        ]
+        redelivery = shared_data / "analyzed_content" / SAME_WEEK[1]
         crawls = [shared_data / "youtube" / name for name, _, _ in REAL_CRAWLS]
         invalid_crawl = shared_data / "youtube" / INVALID_CRAWL
         bios = shared_data / "creator_bios.json"
@@ -327,26 +335,6 @@ def test_second_import_changes_nothing(real):
     assert table_contents() == before
 
 
-def test_same_week_delivered_twice_updates_it(shared_data):
-    """Two real files carry May 03, 2026: one week, updated by the second; its topics kept."""
-    first, second = (shared_data / "analyzed_content" / name for name in SAME_WEEK)
-    weekly_import(analyzed=[first])
-    assert WeeklyReport.objects.get().source_file == SAME_WEEK[0]
-
-    summary = weekly_import(analyzed=[second])
-
-    report = WeeklyReport.objects.get()
-    assert (report.week_of, report.source_file, len(report.qa_section)) == (
-        date(2026, 5, 3),
-        SAME_WEEK[1],
-        5,
-    )
-    assert summary.counts["reports"].updated == 1
-    assert summary.counts["reports"].created == 0
-    assert summary.counts["topic_weeks"].unchanged == 5  # the same five entries
-    assert row_counts()["topic_weeks"] == 5
-
-
 def test_real_creator_renamed_by_the_latest_crawl(shared_data):
     """A channel renamed between crawls carries the newest crawl's name; an older crawl
     imported later does not rename it back."""
@@ -468,41 +456,6 @@ def test_older_week_imported_later_leaves_the_latest_state(write_file, analysis_
     suet = TrendingTopic.objects.get(topic_slug="suet")
     assert (suet.engagement_score, suet.mention_count) == (Decimal("100.00"), 2)
     assert (suet.first_seen_week, suet.last_seen_week) == (date(2026, 11, 23), date(2026, 11, 30))
-
-
-def test_stale_redelivery_only_adds_missing_weeks(write_file, analysis_document):
-    """A delivery generated before the stored one of its week changes nothing it lists, but
-    a topic only it lists gets its weekly row; a newer one updates the week."""
-    current = week_document(
-        analysis_document,
-        "November 23, 2026",
-        ["Suet", "Tallow"],
-        timestamp="2026-11-23T09:00:00Z",
-        weekly_summary="current",
-    )
-    weekly_import(analyzed=[write_file(current, "current.json")])
-    stale = {
-        **current,
-        "timestamp": "2026-11-22T09:00:00Z",
-        "weekly_summary": "stale",
-        "trending_topics": [{"topic": "Liver Pate"}, {"topic": "Suet"}],
-    }
-
-    summary = weekly_import(analyzed=[write_file(stale, "stale.json")])
-
-    assert WeeklyReport.objects.get().weekly_summary == "current"
-    assert summary.counts["reports"].unchanged == 1
-    assert summary.counts["topic_weeks"].created == 1
-    weeks = dict(TopicWeek.objects.values_list("topic__topic_slug", "rank"))
-    assert weeks == {"suet": 1, "tallow": 2, "liver-pate": 1}
-
-    newer = {**stale, "timestamp": "2026-11-24T09:00:00Z", "weekly_summary": "newer"}
-    summary = weekly_import(analyzed=[write_file(newer, "newer.json")])
-
-    assert WeeklyReport.objects.get().weekly_summary == "newer"
-    assert summary.counts["reports"].updated == 1
-    weeks = dict(TopicWeek.objects.values_list("topic__topic_slug", "rank"))
-    assert weeks == {"suet": 2, "tallow": 2, "liver-pate": 1}  # tallow keeps its history
 
 
 def test_grid_items_keep_what_editors_changed(write_file, analysis_document):
@@ -737,7 +690,7 @@ def test_failure_in_the_middle_of_the_write_changes_nothing(real, sample_week, m
     monkeypatch.setattr(TrackedRows, "save", save_then_fail)
     with pytest.raises(RuntimeError, match="the disk is full"):
         weekly_import(
-            analyzed=[real.reports[9]],
+            analyzed=[real.reports[0].parent / "2026-07-12_006938b1.json"],
             youtube=[real.crawls[1]],
             bios=real.bios,
             rankings=real.rankings,
@@ -787,7 +740,7 @@ def test_progress_is_reported_step_by_step(real):
     steps = []
     real.import_all(progress=lambda step, done, total: steps.append((step, done, total)))
 
-    total = len(real.reports) + len(real.crawls) + 2 + 5
+    total = len(real.reports) + len(real.crawls) + 2 + 6
     assert steps[-1] == ("writing grid items", total, total)
     assert [done for _, done, _ in steps] == sorted(done for _, done, _ in steps)
     assert steps[0] == ("reading 2026-03-01_e940c7fa.json", 0, total)
@@ -813,6 +766,7 @@ def test_command_imports_and_shows_a_summary(real):
         str(real.crawls[3]),
         "--bios",
         str(real.bios),
+        "--replace-week",  # the folder holds two files for May 03, 2026
     )
 
     assert stderr == ""

@@ -131,17 +131,17 @@ def test_a_slug_no_route_takes_gets_a_json_404(client, db):
     assert response.json() == {"detail": "Not found."}
 
 
-def test_creators_by_subscribers_and_recommended_by_shared_focus(client, db):
-    """Creators list by subscribers; recommendations need a reader and rank by shared focus."""
-    small = f.make_creator(subscriber_count=1_000, focus_areas=["budget", "recipes"])
-    big = f.make_creator(subscriber_count=900_000, focus_areas=["science"])
-    both = f.make_creator(subscriber_count=5_000, focus_areas=["budget", "science"])
-    f.make_creator(subscriber_count=2_000_000, focus_areas=["budget"], is_active=False)
-    assert [c["id"] for c in client.get("/api/creators/").json()["results"]] == [
-        big.id,
-        both.id,
-        small.id,
-    ]
+def test_creators_by_appearances_then_views_and_recommended_by_shared_focus(client, db):
+    """Creators list by appearances then views; recommended by shared areas, appearances, views."""
+    few = f.make_creator(appearances=2, total_views=10, focus_areas=["budget", "recipes"])
+    most = f.make_creator(appearances=5, total_views=1, focus_areas=["science"])
+    both = f.make_creator(appearances=2, total_views=500, focus_areas=["budget", "science"])
+    seen = f.make_creator(appearances=2, total_views=499, focus_areas=["budget"])
+    f.make_creator(appearances=9, subscriber_count=10**6, focus_areas=["budget"], is_active=False)
+    f.make_creator(appearances=0, subscriber_count=10**6, focus_areas=[])
+    listed = client.get("/api/creators/").json()["results"]
+    assert [c["id"] for c in listed][:4] == [most.id, both.id, seen.id, few.id]
+    assert len(listed) == 5
 
     assert client.get("/api/creators/recommended/").status_code == 401
     reader = f.make_user()
@@ -150,9 +150,31 @@ def test_creators_by_subscribers_and_recommended_by_shared_focus(client, db):
     recommended = client.get("/api/creators/recommended/").json()["results"]
     assert [(c["id"], c["shared_focus_areas"]) for c in recommended] == [
         (both.id, 2),
-        (big.id, 1),
-        (small.id, 1),
+        (most.id, 1),
+        (seen.id, 1),
+        (few.id, 1),
     ]
+
+
+def test_unknown_subscriber_count_is_null(client, db):
+    """A creator whose subscriber count is unknown shows null, not 0; a known one shows it."""
+    unknown = f.make_creator()
+    known = f.make_creator(subscriber_count=0)
+    counts = {
+        c["id"]: c["subscriber_count"] for c in client.get("/api/creators/").json()["results"]
+    }
+    assert counts == {unknown.id: None, known.id: 0}
+
+
+def test_creator_fields_are_documented(client, db):
+    """The OpenAPI schema says subscriber_count is nullable and explains the reach fields."""
+    schema = client.get("/api/schema/?format=json").json()
+    fields = schema["components"]["schemas"]["CreatorOut"]["properties"]
+    assert fields["subscriber_count"]["nullable"] is True
+    assert "no subscriber counts" in fields["subscriber_count"]["description"]
+    assert "crawls" in fields["appearances"]["description"]
+    assert "meal prep" in fields["focus_areas"]["description"]
+    assert "latest view count" in fields["total_views"]["description"]
 
 
 def test_no_interests_means_no_recommendations(client, db):
@@ -209,6 +231,25 @@ def test_analytics_topics_by_week_and_creator_performance_are_public(client, wee
         200,
         50.0,
     )
+
+
+def test_creator_performance_counts_a_video_in_two_crawls_once(client, db):
+    """A video listed by two crawls adds its views once; weeks_seen counts both crawls."""
+    creator = f.make_creator()
+    twice = f.make_video(creator=creator, views=100, engagement_score=40)
+    once = f.make_video(creator=creator, views=300, engagement_score=60)
+    june, july = f.make_crawl(), f.make_crawl()
+    f.make_video_week(video=twice, crawl=june)
+    f.make_video_week(video=twice, crawl=july)
+    f.make_video_week(video=once, crawl=july)
+    (row,) = client.get("/api/analytics/creators/").json()["results"]
+    assert (row["videos"], row["total_views"], row["average_views"], row["weeks_seen"]) == (
+        2,
+        400,
+        200,
+        2,
+    )
+    assert row["subscriber_count"] is None
 
 
 def test_user_engagement_summary_is_for_staff(client, db):

@@ -102,6 +102,10 @@ def creators_write(week: ImportWeek, user, summary: ImportSummary) -> None:
     if week.rankings is not None:
         _apply_rankings(week, creators, tracked, summary)
     tracked.save(summary.counts["creators"])
+    week.creator_outcomes = {row.pk: "created" for row in tracked.new} | {
+        row.pk: "updated" if tracked.changed_fields(row) else "unchanged"
+        for row in tracked.existing
+    }
 
 
 def _crawl_creator(
@@ -142,7 +146,7 @@ def _crawl_creator(
         creators.by_crawl_name.setdefault(entry.name, row)
     seen = row.full_data.get("crawl", {}).get("collected_on", "")
     collected_on = crawl.collected_on.isoformat()
-    if collected_on > seen or (collected_on == seen and delivery.current):
+    if collected_on >= seen:  # the latest crawl's (of one day: the last applied)
         if row.creator_name != entry.name:
             holder = creators.by_name.get(entry.name)
             if holder is not None:

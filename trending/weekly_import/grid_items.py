@@ -7,7 +7,8 @@ title, the base score (the ranking's prior), the content's week (its age) and `d
 normalised, `week_of`, and for videos `video_id`, `thumbnail_url`, `creator`, `views`); hidden
 content gets a hidden item. The existing items of imported topics and videos follow their base
 score, week and the builder's keys of `data`; title, position, pin and active flag are the
-editors'.
+editors'. New items are inserted in date order, so that a backfill's newer weeks get the newer
+rows.
 """
 
 from __future__ import annotations
@@ -48,13 +49,7 @@ def grid_items_write(week: ImportWeek, user, summary: ImportSummary) -> None:
             data={**item.data, **source.data},
         )
     has_item = {(item.content_type, item.content_id) for item in tracked.existing}
-    candidates = [
-        (ContentType.TRENDING_TOPIC, week.topics[slug].pk) for slug in sorted(week.topics)
-    ]
-    candidates += [
-        (ContentType.TOP_VIDEO, week.videos[video_id].pk) for video_id in sorted(week.grid_videos)
-    ]
-    for content in candidates:
+    for content in _candidates(week):
         if content in has_item:
             continue
         has_item.add(content)
@@ -72,3 +67,30 @@ def grid_items_write(week: ImportWeek, user, summary: ImportSummary) -> None:
             )
         )
     tracked.save(summary.counts["grid_items"])
+
+
+def _candidates(week: ImportWeek) -> list[tuple[str, int]]:
+    """Return the contents that get a grid item, in date order (new items are inserted so): each
+    week's topics by rank, then its crawl's grid videos by rank, then its report's videos."""
+    dated: list[tuple[tuple, tuple[str, int]]] = []
+    for delivery in week.report_deliveries:
+        day = delivery.file.week_of
+        dated += [
+            ((day, 0, entry.rank), (ContentType.TRENDING_TOPIC, week.topics[entry.slug].pk))
+            for entry in delivery.file.topics
+        ]
+        dated += [
+            ((day, 2, index), (ContentType.TOP_VIDEO, week.videos[video.video_id].pk))
+            for index, video in enumerate(delivery.file.videos)
+            if video.video_id in week.grid_videos
+        ]
+    for delivery in week.crawl_deliveries:
+        dated += [
+            (
+                (delivery.file.collected_on, 1, entry.rank),
+                (ContentType.TOP_VIDEO, week.videos[entry.video_id].pk),
+            )
+            for entry in delivery.file.videos
+            if entry.video_id in week.grid_videos
+        ]
+    return list(dict.fromkeys(content for _, content in sorted(dated, key=lambda pair: pair[0])))

@@ -1,16 +1,20 @@
 """The run of the weekly import: read and validate every file, write in one transaction, sum up.
 
 `weekly_import` parses and validates every file first (`trending.parsers`: a bad file raises
-`ImportFileError` before anything is written), then writes in one transaction under the admin
-identity of the `weekly-import` user, so that row-level security applies and the audit log names
-who imported. The writing steps run in order, each leaving in `ImportWeek` what the next ones
-need: weeks, creators, topics, videos, grid items (one module each, with its rules). Existing
-rows are read once per kind, new rows inserted in bulk and changed rows updated in bulk with
-only their changed fields (`carnivore.bulk_upsert`): importing the same files again writes
-nothing, so it leaves no audit rows and no new `modified_at`. A dry run makes the same writes
-and rolls them back, so its summary says exactly what a real run would change. The topics the
-import created and those whose score jumped (`topics`) each raise a trending alert, queued in
-the import's transaction (`trending.alerts`).
+`ImportFileError` before anything is written) and refuses weeks that two different files claim
+unless told to replace them (`conflicts`: `WeekConflictError`, before anything is written); then
+it writes in one transaction under the admin identity of the `weekly-import` user, so that
+row-level security applies and the audit log names who imported. A run is all or nothing, a
+backfill of many weeks included; its files are applied in date order whatever order they come
+in. The writing steps run in order, each leaving in `ImportWeek` what the next ones need: weeks,
+creators, topics, videos, the creators' reach (`creator_reach`: focus areas, appearances,
+views), grid items (one module each, with its rules). Existing rows are read once per kind, new
+rows inserted in bulk (in date order) and changed rows updated in bulk with only their changed
+fields (`carnivore.bulk_upsert`): importing the same files again writes nothing, so it leaves no
+audit rows and no new `modified_at`. A dry run makes the same writes and rolls them back, so its
+summary says exactly what a real run would change. The topics the import created and those whose
+score jumped (`topics`) each raise a trending alert, queued in the import's transaction
+(`trending.alerts`).
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from trending.alerts import alerts_raise
 from trending.parsers.analyzed import parse_analysis_file
 from trending.parsers.creators import parse_channel_rankings, parse_creator_bios
 from trending.parsers.youtube import parse_youtube_file
+from trending.weekly_import.conflicts import WeekConflictError, week_conflicts
+from trending.weekly_import.creator_reach import creator_reach_write
 from trending.weekly_import.creators import creators_write
 from trending.weekly_import.grid_items import grid_items_write
 from trending.weekly_import.state import ImportSummary, ImportWeek
@@ -109,21 +115,28 @@ def weekly_import(
     youtube: Sequence[str | Path] = (),
     bios: str | Path | None = None,
     rankings: str | Path | None = None,
+    replace_weeks: bool = False,
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
 ) -> ImportSummary:
     """Import weekly reports, YouTube crawls, creator profiles and the leaderboard.
+
+    Files may come in any order (a backfill of many weeks): they are applied in date order.
 
     Args:
         analyzed: `analyzed_content.json` files, one per week.
         youtube: `youtube_data.json` files, one per week.
         bios: a `creator_bios.json`, if any.
         rankings: a `channel_rankings.json`, if any.
+        replace_weeks: let a file replace a week that a different file delivered (stored, or
+            earlier in this run); the summary's `replaced` lists them.
         dry_run: roll everything back, reporting what would have changed.
         progress: told of each step (reading a file, writing a kind of rows).
 
     Raises:
         ImportFileError: a file cannot be imported; nothing was written.
+        WeekConflictError: without `replace_weeks`, weeks that different files claim (each
+            named with both files and what would change); nothing was written.
     """
     steps = _Steps(progress, total=len(analyzed) + len(youtube) + 2 + len(_WRITE_STEPS))
     reports = [
@@ -150,6 +163,10 @@ def weekly_import(
             user = _import_user()
             with run_as(admin_identity(user)):
                 summary = ImportSummary(dry_run=dry_run)
+                # Before any write, and under the lock: no other import changes the weeks read.
+                summary.replaced = week_conflicts(week.reports, week.crawls)
+                if summary.replaced and not replace_weeks:
+                    raise WeekConflictError(summary.replaced)
                 _write(week, user, summary, steps)
                 # In the import's transaction: an alert exists exactly when its topic committed.
                 alerts_raise(new_topics=summary.new_topics, score_jumps=summary.topic_score_jumps)
@@ -208,5 +225,6 @@ _WRITE_STEPS: tuple[tuple[str, Callable[[ImportWeek, Any, ImportSummary], None]]
     ("writing creators", creators_write),
     ("writing topics", topics_write),
     ("writing videos", videos_write),
+    ("writing creators' reach", creator_reach_write),
     ("writing grid items", grid_items_write),
 )

@@ -17,6 +17,7 @@ from trending.parsers.entries import AnalysisReport, ChannelRanking, CreatorBio
 from trending.parsers.entries import YoutubeCrawl as CrawlFile
 
 if TYPE_CHECKING:
+    from trending.weekly_import.conflicts import WeekConflict
     from trending.weekly_import.creators import CreatorIndex
 
 # What the summary counts, in the order it is shown.
@@ -47,6 +48,8 @@ class ImportSummary:
     new_topics: list[TrendingTopic] = field(default_factory=list)
     topic_score_jumps: list[TrendingTopic] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    weeks: list[WeekLine] = field(default_factory=list)  # by week, as `weeks` applied them
+    replaced: list[WeekConflict] = field(default_factory=list)  # with replace_weeks
 
     @property
     def changed(self) -> bool:
@@ -67,6 +70,8 @@ class ImportWeek:
     report_deliveries: list[Delivery] = field(default_factory=list)
     crawl_deliveries: list[Delivery] = field(default_factory=list)
     creators: CreatorIndex | None = None
+    # creator id: "created", "updated" or "unchanged", as creators_write counted it
+    creator_outcomes: dict[int, str] = field(default_factory=dict)
     topics: dict[str, TrendingTopic] = field(default_factory=dict)
     videos: dict[str, TopVideo] = field(default_factory=dict)
     crawled_weeks: dict[str, date] = field(default_factory=dict)  # video id: its latest crawl
@@ -76,11 +81,20 @@ class ImportWeek:
 
 @dataclass(frozen=True)
 class Delivery:
-    """One delivered file of a week, its week's row, and whether it is the week's newest."""
+    """One delivered file of a week and its week's row."""
 
     file: Any  # AnalysisReport or CrawlFile
     row: Any  # WeeklyReport or YoutubeCrawl
-    current: bool
+
+
+@dataclass(frozen=True)
+class WeekLine:
+    """What an import did with one file's week: new, unchanged, or replacing another file."""
+
+    week: date
+    kind: str  # "weekly report" or "YouTube crawl"
+    file: str
+    outcome: str
 
 
 def set_fields(row, **values: Any) -> None:

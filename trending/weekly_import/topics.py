@@ -71,8 +71,6 @@ def topics_write(week: ImportWeek, user, summary: ImportSummary) -> None:
                 new_weeks.append((entry.slug, row))
                 count, first, last = seen.get(entry.slug, (0, None, None))
                 seen[entry.slug] = [count + 1, min(first or week_of, week_of), last]
-            elif not delivery.current:
-                continue
             set_fields(row, rank=entry.rank, engagement_score=entry.score, entry=entry.entry)
             last = seen[entry.slug][2]
             if last is None or week_of >= last:

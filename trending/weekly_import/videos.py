@@ -82,8 +82,6 @@ def videos_write(week: ImportWeek, user, summary: ImportSummary) -> None:
                     VideoWeek(crawl=delivery.row)
                 )
                 new_weeks.append((entry.video_id, row))
-            elif not delivery.current:
-                continue
             set_fields(
                 row,
                 rank=entry.rank,

@@ -2,11 +2,13 @@
 (`youtube_crawls`).
 
 A report is keyed by its `analysis_date` (`week_of`), a crawl by its `collection_date`
-(`collected_on`). A week delivered again replaces the stored report's or crawl's fields and the
-weekly rows of what it lists, unless the stored delivery was generated later (`timestamp`,
-`collection_timestamp`): an older delivery is stale and only adds the weekly rows the week
-lacks. On equal timestamps the later import wins (in one run, the later file on the command
-line). Weekly rows are never deleted: a topic missing from a re-delivery keeps its row.
+(`collected_on`), and remembers its file (`source_file`, `source_sha256`). The same file again
+changes nothing. A different file for a week reaches this step only when the run may replace
+weeks (`conflicts`): it then replaces the stored report's or crawl's fields and the weekly rows
+of what it lists. Files of one run are applied in date order: by week, then generated time
+(`timestamp`, `collection_timestamp`), then as given, so among files of one week the last
+applied wins. Weekly rows are never deleted: a topic missing from a replacing file keeps its row.
+`ImportSummary.weeks` says, in date order, what became of each file's week.
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from carnivore.bulk_upsert import RowCounts, TrackedRows
 from trending.models import WeeklyReport, YoutubeCrawl
 from trending.parsers.entries import AnalysisReport
 from trending.parsers.entries import YoutubeCrawl as CrawlFile
-from trending.weekly_import.state import Delivery, ImportSummary, ImportWeek, set_fields
+from trending.weekly_import.state import (
+    Delivery,
+    ImportSummary,
+    ImportWeek,
+    WeekLine,
+    set_fields,
+)
 
 _REPORT_FIELDS = (
     "generated_at",
@@ -48,6 +56,8 @@ def weeks_write(week: ImportWeek, user, summary: ImportSummary) -> None:
         fields=_REPORT_FIELDS,
         values=_report_values,
         counts=summary.counts["reports"],
+        lines=summary.weeks,
+        label="weekly report",
     )
     week.crawl_deliveries = _save_deliveries(
         YoutubeCrawl,
@@ -57,7 +67,10 @@ def weeks_write(week: ImportWeek, user, summary: ImportSummary) -> None:
         fields=_CRAWL_FIELDS,
         values=_crawl_values,
         counts=summary.counts["crawls"],
+        lines=summary.weeks,
+        label="YouTube crawl",
     )
+    summary.weeks.sort(key=lambda line: line.week)  # stable: reports before crawls of a day
 
 
 def _report_values(report: AnalysisReport) -> dict[str, Any]:
@@ -91,12 +104,14 @@ def _save_deliveries(
     fields: Sequence[str],
     values: Callable[[Any], dict[str, Any]],
     counts: RowCounts,
+    lines: list[WeekLine],
+    label: str,
 ) -> list[Delivery]:
-    """Save the week rows of `files`; return the deliveries, oldest week and delivery first.
+    """Save the week rows of `files`; return the deliveries in the order applied (by week, then
+    generated time, then as given) and add a line per file to `lines`, naming it `label`.
 
     `period` names the week's date and `moment` the delivery's time, on both the files and the
-    model; `values` gives the `fields` a delivery sets. A delivery is current when no later one
-    of its week is stored or comes before it.
+    model; `values` gives the `fields` a delivery sets.
     """
     ordered = sorted(files, key=lambda file: (getattr(file, period), getattr(file, moment)))
     periods = {getattr(file, period) for file in ordered}
@@ -109,11 +124,20 @@ def _save_deliveries(
             row = rows[getattr(file, period)] = tracked.add(
                 model(**{period: getattr(file, period)})
             )
-            current = True
+            outcome = "new"
+        elif row.source_sha256 == file.sha256:
+            outcome = "unchanged (this file again)"
         else:
-            current = getattr(file, moment) >= getattr(row, moment)
-        if current:
-            set_fields(row, **values(file))
-        deliveries.append(Delivery(file, row, current))
+            outcome = f"replaces {row.source_file or 'an unnamed file'}"
+        set_fields(row, **values(file))
+        deliveries.append(Delivery(file, row))
+        lines.append(
+            WeekLine(
+                week=getattr(file, period),
+                kind=label,
+                file=Path(file.file).name,
+                outcome=outcome,
+            )
+        )
     tracked.save(counts)
     return deliveries

@@ -1,9 +1,10 @@
-"""`manage.py import_analyzed_content`: import a week's analysis files (the work is
-`trending.weekly_import.run.weekly_import`).
+"""`manage.py import_analyzed_content`: import weekly analysis files, one week or a folder of
+them (the work is `trending.weekly_import.run.weekly_import`).
 
 Exit codes: 0 imported (or, with --dry-run, checked), 1 a file cannot be imported (nothing was
 written; stderr says `file: location: reason`), 2 usage (an unknown option, a missing file,
-nothing to import).
+nothing to import), 3 a week already delivered by a different file (nothing was written; stderr
+names both files and what would change; --replace-week replaces it).
 """
 
 from pathlib import Path
@@ -14,19 +15,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from trending.parsers.validation import ImportFileError
+from trending.weekly_import.conflicts import WeekConflictError
 from trending.weekly_import.run import configured_import, import_files, weekly_import
 from trending.weekly_import.state import IMPORT_KINDS, ImportSummary
 
-USAGE_ERROR = 2
 INVALID_INPUT = 1
+USAGE_ERROR = 2
+WEEK_CONFLICT = 3
 
 
 class Command(BaseCommand):
     help = (
         "Import weekly analysis reports (analyzed_content.json) and YouTube crawls "
         "(youtube_data.json), enriched by creator profiles and the channel leaderboard. "
-        "A folder stands for every *.json file in it. With no report or crawl named, "
-        "ANALYZED_CONTENT_PATH and YOUTUBE_DATA_PATH are imported."
+        "A folder stands for every *.json file in it; weeks are imported in date order, all "
+        "or nothing. With no report or crawl named, ANALYZED_CONTENT_PATH and "
+        "YOUTUBE_DATA_PATH are imported."
     )
 
     def add_arguments(self, parser):
@@ -43,12 +47,21 @@ class Command(BaseCommand):
         parser.add_argument("--bios", metavar="FILE", help="creator_bios.json")
         parser.add_argument("--rankings", metavar="FILE", help="channel_rankings.json")
         parser.add_argument(
+            "--replace-week",
+            action="store_true",
+            dest="replace_weeks",
+            help=(
+                "let a file replace a week already imported from a different file (without it, "
+                "the import refuses, naming both files and what would change)"
+            ),
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="check everything and show what would change, writing nothing",
         )
 
-    def handle(self, *args, analyzed, youtube, bios, rankings, dry_run, **options):
+    def handle(self, *args, analyzed, youtube, bios, rankings, replace_weeks, dry_run, **options):
         if not analyzed and not youtube:  # the weekly job's files
             configured = configured_import()
             analyzed, youtube = configured.analyzed, configured.youtube
@@ -83,6 +96,7 @@ class Command(BaseCommand):
                     youtube=youtube_files,
                     bios=bios_file,
                     rankings=rankings_file,
+                    replace_weeks=replace_weeks,
                     dry_run=dry_run,
                     progress=lambda step, done, total: progress.update(
                         task, description=step, completed=done, total=total
@@ -91,9 +105,23 @@ class Command(BaseCommand):
         except ImportFileError as error:
             self.stderr.write(str(error))
             raise SystemExit(INVALID_INPUT) from None
+        except WeekConflictError as error:
+            self.stderr.write(str(error))
+            self.stderr.write(
+                "Nothing was written. To replace these weeks with the new files, run again "
+                "with --replace-week."
+            )
+            raise SystemExit(WEEK_CONFLICT) from None
         self.show(console, summary)
 
     def show(self, console: Console, summary: ImportSummary) -> None:
+        if summary.weeks:
+            weeks = Table(title="Weeks, in date order", title_justify="left")
+            for column in ("week", "file", "outcome"):
+                weeks.add_column(column)
+            for line in summary.weeks:
+                weeks.add_row(f"{line.week} {line.kind}", line.file, line.outcome)
+            console.print(weeks)
         title = "Dry run: what the import would change" if summary.dry_run else "Imported"
         table = Table(title=title, title_justify="left")
         table.add_column("rows")
@@ -103,7 +131,11 @@ class Command(BaseCommand):
             counts = summary.counts[kind]
             table.add_row(label, str(counts.created), str(counts.updated), str(counts.unchanged))
         console.print(table)
-        lines = []
+        lines = [
+            f"Replaced the {c.kind} of {c.week:%B %d, %Y}: {c.held_by} -> {c.file} "
+            f"({'; '.join(c.changes)})"
+            for c in summary.replaced
+        ]
         if summary.new_topics:
             names = ", ".join(f"{t.topic_name} ({t.engagement_score})" for t in summary.new_topics)
             lines.append(f"New topics ({len(summary.new_topics)}): {names}")
