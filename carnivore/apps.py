@@ -16,6 +16,7 @@ class CarnivoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
+        import carnivore.checks
         import carnivore.demo_checks  # registers the demo accounts' doctor check
         import carnivore.schema  # noqa: F401 - registers the OpenAPI authentication schemes
         from carnivore.authentication import update_last_login

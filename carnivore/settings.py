@@ -75,6 +75,10 @@ else:
 
     _default_db = database_settings("carnivore")
 
+# The schema's owner, used by `migrate` alone (carnivore.db_owner), when the web processes and
+# jobs connect (DATABASE_URL) as a login role that owns nothing and holds carnivore_runtime.
+DATABASE_OWNER = env.db("DATABASE_OWNER_URL") if env.str("DATABASE_OWNER_URL", default="") else None
+
 DATABASE_POOLER_TRANSACTION_MODE = env.bool("DATABASE_POOLER_TRANSACTION_MODE", default=False)
 _default_db.update(
     {

@@ -101,9 +101,11 @@ def sql_items_in_order() -> list[tuple[str, SQLItem]]:
 
 # What the database holds of every hand-written object, as PostgreSQL itself prints it (so
 # formatting and comments inside a body count, as they should: the body is stored verbatim).
+# Privileges are compared as they are in effect: an owner-only ACL equals the default one.
 CATALOG_SNAPSHOT = """
 SELECT 'function ' || p.oid::regprocedure::text,
-       concat_ws(E'\\n', pg_get_functiondef(p.oid), 'acl ' || p.proacl::text)
+       concat_ws(E'\\n', pg_get_functiondef(p.oid),
+                 'acl ' || coalesce(p.proacl, acldefault('f', p.proowner))::text)
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname IN ('public', 'app_private', 'auth') AND p.prokind IN ('f', 'p')
   AND p.proname NOT LIKE 'pgtrigger\\_%' AND p.proname NOT LIKE '\\_pgtrigger\\_%'
@@ -111,7 +113,9 @@ UNION ALL
 SELECT 'relation ' || c.relname,
        concat_ws(E'\\n', c.relkind::text,
                  CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END,
-                 'acl ' || c.relacl::text, 'options ' || c.reloptions::text,
+                 'acl ' || coalesce(c.relacl, acldefault(CASE c.relkind WHEN 'S' THEN 's'
+                                                         ELSE 'r' END::"char", c.relowner))::text,
+                 'options ' || c.reloptions::text,
                  'rls ' || c.relrowsecurity::text || ' forced ' || c.relforcerowsecurity::text,
                  (SELECT string_agg(pg_get_indexdef(i.indexrelid), E'\\n' ORDER BY 1)
                   FROM pg_index i WHERE i.indrelid = c.oid AND c.relkind = 'm'))

@@ -2,9 +2,11 @@
 
 - `Trigger`: pgtrigger's trigger, except that removing it (a migration rolled back) also drops
   its function, which pgtrigger leaves behind.
+- `StrictTrigger`: a trigger that cannot be switched off by a session setting, whose function
+  runs with an empty search_path and may be executed by nobody directly. Every trigger kind
+  below is one.
 - `StampModifiedAt`: sets `modified_at` on every real change, so raw SQL updates are stamped too.
 - `SoftDeleteWithNotice`: turns DELETE into `is_active = false` and tells the caller so.
-- `StrictTrigger`: a trigger that cannot be switched off by a session setting.
 - `AppendOnly`: a strict trigger refusing every UPDATE and DELETE (the audit log).
 - `DefinerTrigger`: a strict trigger whose function runs with its owner's rights (SECURITY
   DEFINER) and a fixed search_path. Used where a trigger fired by a low-privilege role must
@@ -58,7 +60,67 @@ class Trigger(pgtrigger.Trigger):
         return CompiledTrigger(name=compiled.name, sql=self.sql_class(**compiled.sql.kwargs))
 
 
-class StampModifiedAt(Trigger):
+class StrictTriggerSql(compiler.UpsertTriggerSql):
+    """pgtrigger's installation SQL without its bypass switch, for a pinned, private function.
+
+    pgtrigger's own template lets any session skip a trigger by setting `pgtrigger.ignore`.
+    Triggers that guard security or correctness (audit, append-only, soft delete, scoring) must
+    not be skippable, so every trigger function is installed from this template instead. The
+    function runs with an empty search_path, so that no role able to create objects in a schema
+    (service_role can in `public` on Supabase) can slip its own function or operator into a
+    trigger that the owner fires: trigger bodies name every object with its schema (pg_catalog
+    is always searched first). Nobody may execute it directly (PostgreSQL checks EXECUTE when a
+    trigger is created, never when it fires).
+    """
+
+    function_options = "SET search_path = ''"
+
+    def get_template(self) -> str:
+        return (
+            """
+            CREATE OR REPLACE FUNCTION {pgid}()
+            RETURNS TRIGGER AS $$
+                {declare}
+                BEGIN
+                    {func}
+                END;
+            $$ LANGUAGE plpgsql """
+            + self.function_options
+            + """;
+            REVOKE ALL ON FUNCTION {pgid}() FROM PUBLIC;
+
+            DROP TRIGGER IF EXISTS {pgid} ON {table};
+            CREATE {constraint} TRIGGER {pgid}
+                {when} {operation} ON {table}
+                {timing}
+                {referencing}
+                FOR EACH {level} {condition}
+                EXECUTE PROCEDURE {execute};
+
+            COMMENT ON TRIGGER {pgid} ON {table} IS '{hash}';
+        """
+        )
+
+
+class DefinerTriggerSql(StrictTriggerSql):
+    """Strict installation SQL for a SECURITY DEFINER function (empty search_path, private)."""
+
+    function_options = "SECURITY DEFINER SET search_path = ''"
+
+
+class StrictTrigger(Trigger):
+    """A trigger that no session setting can switch off (see `StrictTriggerSql`)."""
+
+    sql_class = StrictTriggerSql
+
+
+class DefinerTrigger(Trigger):
+    """A trigger whose function is SECURITY DEFINER (see `DefinerTriggerSql`)."""
+
+    sql_class = DefinerTriggerSql
+
+
+class StampModifiedAt(StrictTrigger):
     """Set `modified_at` to the transaction time whenever a row really changes.
 
     `unstamped_columns`: figures kept by the system (engagement counters), whose changes are
@@ -75,11 +137,12 @@ class StampModifiedAt(Trigger):
         super().__init__(condition=condition, **kwargs)
 
 
-class SoftDeleteWithNotice(Trigger):
+class SoftDeleteWithNotice(StrictTrigger):
     """Turn a DELETE into `is_active = false`, raising a NOTICE so that it is never silent.
 
     The UPDATE runs with the deleting role's rights, so row-level security decides whether the
-    caller may deactivate the row, and the audit trigger records it as an UPDATE.
+    caller may deactivate the row, and the audit trigger records it as an UPDATE. Strict: a
+    session that sets `pgtrigger.ignore` still cannot delete the row.
     """
 
     name = "soft_delete"
@@ -87,72 +150,14 @@ class SoftDeleteWithNotice(Trigger):
     operation = pgtrigger.Delete
 
     def get_func(self, model) -> str:
-        table = pgtrigger.utils.quote(model._meta.db_table)
+        # Qualified: the function runs with an empty search_path (see StrictTriggerSql).
+        table = f"public.{pgtrigger.utils.quote(model._meta.db_table)}"
         return (
             f"UPDATE {table} SET is_active = false WHERE id = OLD.id; "
             "RAISE NOTICE 'soft delete: % % deactivated (is_active = false), not removed', "
             "TG_TABLE_NAME, OLD.id; "
             "RETURN NULL;"
         )
-
-
-class StrictTriggerSql(compiler.UpsertTriggerSql):
-    """pgtrigger's installation SQL without its bypass switch.
-
-    pgtrigger's own template lets any session skip a trigger by setting `pgtrigger.ignore`.
-    Triggers that guard security or correctness (audit, append-only, scoring) must not be
-    skippable, so their functions are installed from this template instead.
-    """
-
-    function_options = ""
-
-    def get_template(self) -> str:
-        return (
-            """
-            CREATE OR REPLACE FUNCTION {pgid}()
-            RETURNS TRIGGER AS $$
-                {declare}
-                BEGIN
-                    {func}
-                END;
-            $$ LANGUAGE plpgsql """
-            + self.function_options
-            + """;
-
-            DROP TRIGGER IF EXISTS {pgid} ON {table};
-            CREATE {constraint} TRIGGER {pgid}
-                {when} {operation} ON {table}
-                {timing}
-                {referencing}
-                FOR EACH {level} {condition}
-                EXECUTE PROCEDURE {execute};
-
-            COMMENT ON TRIGGER {pgid} ON {table} IS '{hash}';
-        """
-        )
-
-
-class DefinerTriggerSql(StrictTriggerSql):
-    """Strict installation SQL for a SECURITY DEFINER function with an empty search_path.
-
-    Empty, so that no role able to create objects in a schema (service_role can in `public` on
-    Supabase) can slip its own function or operator into the owner's code: trigger bodies name
-    every object with its schema (pg_catalog is always searched first).
-    """
-
-    function_options = "SECURITY DEFINER SET search_path = ''"
-
-
-class StrictTrigger(Trigger):
-    """A trigger that no session setting can switch off (see `StrictTriggerSql`)."""
-
-    sql_class = StrictTriggerSql
-
-
-class DefinerTrigger(Trigger):
-    """A trigger whose function is SECURITY DEFINER (see `DefinerTriggerSql`)."""
-
-    sql_class = DefinerTriggerSql
 
 
 class AppendOnly(StrictTrigger):

@@ -12,4 +12,7 @@ class TrendingConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from trending import demo  # noqa: F401 - registers trending's step of `manage.py up`
+        from trending import (  # noqa: F401 - register with carnivore
+            checks,  # the trending alerts' doctor check
+            demo,  # trending's step of `manage.py up`
+        )

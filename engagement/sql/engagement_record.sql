@@ -8,7 +8,7 @@
 -- content that disappears between the check and the insert. Events are inserted in event_uuid
 -- order, so that concurrent batches retrying the same events cannot deadlock.
 CREATE OR REPLACE FUNCTION engagement_record(events jsonb, recorded_for uuid) RETURNS jsonb
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
 -- Returns {"missing": [[content_type, content_id], ...]} and stores nothing when some content is
 -- not active content the caller sees; otherwise {"stored": n} (events whose event_uuid was
 -- already stored are skipped, and not counted).

@@ -5,7 +5,7 @@
 CREATE OR REPLACE FUNCTION engagement_score_formula(
     views bigint, shares bigint, bookmarks bigint, positive bigint, events bigint
 ) RETURNS numeric(5, 2)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = '' AS $$
     SELECT least(100, greatest(0, round(
         coalesce(views, 0) + 5 * coalesce(shares, 0) + 3 * coalesce(bookmarks, 0)
         + CASE WHEN coalesce(events, 0) > 0 THEN 20.0 * coalesce(positive, 0) / events ELSE 0 END,

@@ -4,7 +4,7 @@
 -- engagement_sentiment_7d.
 CREATE OR REPLACE FUNCTION engagement_sentiment_percent(positive bigint, events bigint)
 RETURNS numeric(5, 2)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = '' AS $$
     SELECT CASE WHEN coalesce(events, 0) > 0
                 THEN round(100.0 * coalesce(positive, 0) / events, 2)
                 ELSE 50 END::numeric(5, 2)

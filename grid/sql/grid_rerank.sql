@@ -7,7 +7,7 @@
 -- counts the active items holding a position after the re-rank.
 CREATE OR REPLACE FUNCTION grid_rerank()
 RETURNS TABLE (items_ranked integer, items_moved integer, old_hero bigint, new_hero bigint)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
     hero_before bigint;
     moved integer;

@@ -9,26 +9,26 @@ from datetime import UTC, datetime, timedelta
 import pgtrigger
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django_q.models import Schedule
 from psycopg import sql
 
+from audit.checks import AUDIT_LOG
 from carnivore import doctor
-from carnivore.db_context import ANONYMOUS, run_as
-from carnivore.demo_checks import DEMO_ACCOUNTS_CHECK
-from carnivore.doctor import (
+from carnivore.checks import (
+    CONNECTING_ROLE,
+    FUNCTIONS,
     GRANTS,
     MIGRATIONS,
     ROLES,
     ROW_LEVEL_SECURITY,
     SCHEDULES,
     TRIGGERS,
-    CheckResult,
-    application_tables,
-    doctor_checks,
-    framework_tables,
 )
+from carnivore.db_context import ANONYMOUS, run_as
+from carnivore.demo_checks import DEMO_ACCOUNTS_CHECK
+from carnivore.doctor import CheckResult, application_tables, doctor_checks, framework_tables
 from carnivore.jobs import schedules_register
 from engagement.checks import PARTITIONS, ROLLUP, SCORE_DRIFT
 from engagement.services import PARTITION_MONTHS_AHEAD, EventInput, engagement_record
@@ -36,18 +36,24 @@ from grid.checks import HOMEPAGE_GRID
 from grid.models import BentoGridItem, RefreshTrigger
 from grid.services import grid_refresh
 from tests import factories as f
+from trending.checks import TRENDING_ALERTS
+from trending.models import TrendingAlert
 
 EVERY_CHECK = [
     MIGRATIONS,
+    CONNECTING_ROLE,
     ROLES,
     GRANTS,
     DEMO_ACCOUNTS_CHECK,
     ROW_LEVEL_SECURITY,
+    FUNCTIONS,
     TRIGGERS,
+    AUDIT_LOG,
     PARTITIONS,
     HOMEPAGE_GRID,
     ROLLUP,
     SCORE_DRIFT,
+    TRENDING_ALERTS,
     SCHEDULES,
 ]
 
@@ -214,8 +220,110 @@ DAMAGE = [
     pytest.param(
         "GRANT SELECT ON carnivore_user TO anon",
         GRANTS,
-        "anon has SELECT on carnivore_user",
+        "anon has SELECT on table carnivore_user, which no source file grants",
         id="stray grant",
+    ),
+    pytest.param(
+        "GRANT UPDATE ON SEQUENCE auth_permission_id_seq TO anon",
+        GRANTS,
+        "anon has UPDATE on sequence auth_permission_id_seq, which no source file grants",
+        id="sequence granted",
+    ),
+    pytest.param(
+        "GRANT EXECUTE ON FUNCTION engagement_rollup_drain() TO authenticated",
+        GRANTS,
+        "authenticated has EXECUTE on function engagement_rollup_drain(),"
+        " which no source file grants",
+        id="definer function granted",
+    ),
+    pytest.param(
+        "REVOKE INSERT ON content_engagement FROM anon",
+        GRANTS,
+        "anon lacks INSERT on table content_engagement, which its source file grants",
+        id="declared grant revoked",
+    ),
+    pytest.param(
+        "DROP POLICY content_engagement_select ON content_engagement",
+        ROW_LEVEL_SECURITY,
+        "policy content_engagement.content_engagement_select is missing",
+        id="one of several policies dropped",
+    ),
+    pytest.param(
+        "ALTER POLICY trending_topics_select ON trending_topics USING (true)",
+        ROW_LEVEL_SECURITY,
+        "policy trending_topics.trending_topics_select was changed: now PERMISSIVE FOR SELECT",
+        id="policy changed",
+    ),
+    pytest.param(
+        "ALTER TABLE django_session DISABLE ROW LEVEL SECURITY",
+        ROW_LEVEL_SECURITY,
+        "django_session: row-level security is disabled",
+        id="rls disabled on a table of django's",
+    ),
+    pytest.param(
+        "GRANT CREATE ON SCHEMA public TO service_role",
+        FUNCTIONS,
+        "service_role may CREATE in schema public, which the connecting role searches",
+        id="create on public for an api role",
+    ),
+    pytest.param(
+        "ALTER FUNCTION engagement_rollup_drain() SET search_path = public",
+        FUNCTIONS,
+        "SECURITY DEFINER engagement_rollup_drain() searches public",
+        id="definer with a mutable search path",
+    ),
+    pytest.param(
+        "ALTER FUNCTION engagement_rollup_drain() RESET search_path",
+        FUNCTIONS,
+        "engagement_rollup_drain() has no search_path of its own",
+        id="search path unpinned",
+    ),
+    pytest.param(
+        "CREATE OR REPLACE FUNCTION app_private.is_staff() RETURNS boolean"
+        " LANGUAGE sql STABLE SET search_path = '' AS $$ SELECT true $$",
+        FUNCTIONS,
+        "function app_private.is_staff() was changed",
+        id="function replaced",
+    ),
+    pytest.param(
+        "CREATE FUNCTION public.text_eq_planted(text, text) RETURNS boolean"
+        " LANGUAGE sql SET search_path = '' AS $$ SELECT $1 = $2 $$;"
+        " REVOKE ALL ON FUNCTION public.text_eq_planted(text, text) FROM PUBLIC;"
+        " CREATE OPERATOR public.=== (FUNCTION = public.text_eq_planted,"
+        " LEFTARG = text, RIGHTARG = text)",
+        FUNCTIONS,
+        "extra operator ===(text,text)",
+        id="operator planted",
+    ),
+    pytest.param(
+        lambda: execute(
+            sql.SQL(
+                "ALTER TABLE audit_log DISABLE TRIGGER {}; TRUNCATE audit_log;"
+                " ALTER TABLE audit_log ENABLE TRIGGER {}"
+            ).format(
+                sql.Identifier(trigger_pgid("audit.AuditLog:refuse_truncate")),
+                sql.Identifier(trigger_pgid("audit.AuditLog:refuse_truncate")),
+            )
+        ),
+        AUDIT_LOG,
+        "emptied or rows removed: the INSERT of ",
+        id="audit log truncated past its trigger",
+    ),
+    pytest.param(
+        lambda: execute(
+            sql.SQL(
+                "ALTER TABLE audit_log DISABLE TRIGGER {};"
+                " DELETE FROM audit_log WHERE table_name = 'trending_topics'"
+                "   AND id = (SELECT min(id) FROM audit_log WHERE table_name = 'trending_topics');"
+                " ALTER TABLE audit_log ENABLE TRIGGER {}"
+            ).format(
+                sql.Identifier(trigger_pgid("audit.AuditLog:append_only")),
+                sql.Identifier(trigger_pgid("audit.AuditLog:append_only")),
+            )
+        ),
+        AUDIT_LOG,
+        "the INSERT of 1 of trending_topics is missing from audit_log",
+        id="audit row removed",
     ),
     pytest.param(
         "GRANT UPDATE (record_id) ON audit_log TO authenticated",
@@ -242,6 +350,65 @@ def test_damage_is_named_by_its_check_alone(healthy, damage, check, detail):
     failed = failures(doctor_checks())
     assert list(failed) == [check]
     assert detail in failed[check]
+
+
+def test_a_leaking_policy_with_its_grant_is_named(healthy):
+    """The leak of every event to anon (a grant and a permissive policy) is named twice: by the
+    grants check and by the row-level security check."""
+    execute(
+        "GRANT SELECT ON content_engagement TO anon;"
+        " CREATE POLICY leak ON content_engagement FOR SELECT TO anon USING (true)"
+    )
+    failed = failures(doctor_checks())
+    assert failed == {
+        GRANTS: "anon has SELECT on table content_engagement, which no source file grants",
+        ROW_LEVEL_SECURITY: "extra policy content_engagement.leak"
+        " (PERMISSIVE FOR SELECT TO {anon} USING true WITH CHECK)",
+    }
+
+
+def test_rolled_back_audit_rows_raise_no_alarm(healthy):
+    """Changes rolled back leave gaps in audit_log's ids, never a row without its INSERT: the
+    audit log check passes."""
+    for _ in range(3):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            f.make_topic()
+            raise RuntimeError("rolled back")
+    assert AUDIT_LOG not in failures(doctor_checks())
+
+
+def test_without_a_recorded_declared_state_the_doctor_says_to_migrate(healthy):
+    """A database migrated without this project's `migrate` has no declared state: the checks
+    that compare with it say so."""
+    execute("TRUNCATE app_private.security_declared")
+    failed = failures(doctor_checks())
+    assert list(failed) == [GRANTS, ROW_LEVEL_SECURITY, FUNCTIONS]
+    assert all("run manage.py migrate" in detail for detail in failed.values())
+
+
+def test_connecting_as_the_owner_is_a_warning_that_says_what_it_costs(healthy):
+    """The tests connect as the schema's owner: the connecting role check passes with a
+    warning naming what the owner could do."""
+    (result,) = [r for r in doctor_checks() if r.name == CONNECTING_ROLE]
+    assert (result.ok, result.warning) == (True, True)
+    assert "could disable the triggers that guard the audit log" in result.detail
+
+
+def test_trending_alerts_without_a_usable_secret_fail_and_count_the_held_alerts(healthy, settings):
+    """A webhook URL without a usable secret: the check fails with the reason, the number of
+    alerts held back, and what to set."""
+    topic = f.make_topic()
+    for event in ("new_topic", "score_jump"):
+        TrendingAlert.objects.create(event=event, topic=topic, payload={})
+    settings.TRENDING_WEBHOOK_URL = "https://hooks.example.com/carnivore"
+    settings.TRENDING_WEBHOOK_SECRET = "hunter2"
+    assert failures(doctor_checks()) == {
+        TRENDING_ALERTS: "TRENDING_WEBHOOK_SECRET is not a Standard Webhooks secret"
+        " (whsec_<base64>); 2 alerts held unsent (alerts are only sent signed): set"
+        " TRENDING_WEBHOOK_SECRET to whsec_ + base64 of 24-64 random bytes"
+    }
+    settings.TRENDING_WEBHOOK_SECRET = "whsec_" + "A" * 32
+    assert failures(doctor_checks()) == {}
 
 
 def test_a_check_that_errors_fails_alone_and_the_others_still_run(healthy, monkeypatch):

@@ -108,19 +108,21 @@ def _server_user() -> str | None:
 
 @dataclass
 class ThrowawayPostgres:
-    """A PostgreSQL cluster of our own on 127.0.0.1, trust authentication, user `postgres`."""
+    """A PostgreSQL cluster of our own on 127.0.0.1, trust authentication, its superuser
+    `postgres` unless named otherwise."""
 
     bin_dir: Path
     data_dir: Path
     port: int
     run_as: str | None
+    superuser: str = "postgres"
 
     def url(self, dbname: str) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"
+        return f"postgres://{self.superuser}@127.0.0.1:{self.port}/{dbname}"
 
     def connect(self, dbname: str = "postgres", **kwargs) -> psycopg.Connection:
         return psycopg.connect(
-            host="127.0.0.1", port=self.port, user="postgres", dbname=dbname, **kwargs
+            host="127.0.0.1", port=self.port, user=self.superuser, dbname=dbname, **kwargs
         )
 
     def pg_ctl(self, *args: str, timeout: float = 60) -> None:
@@ -147,14 +149,14 @@ class ThrowawayPostgres:
 
 
 @contextmanager
-def running_postgres(bin_dir: Path) -> Iterator[ThrowawayPostgres]:
+def running_postgres(bin_dir: Path, *, superuser: str = "postgres") -> Iterator[ThrowawayPostgres]:
     """initdb a new cluster in a temporary folder, start it, and remove it all afterwards."""
     run_as = _server_user()
     data_dir = Path(tempfile.mkdtemp(prefix="carnivore-faults-pg-"))
     if run_as is not None:
         shutil.chown(data_dir, run_as, run_as)
     data_dir.chmod(0o700)
-    server = ThrowawayPostgres(bin_dir, data_dir, free_port(), run_as)
+    server = ThrowawayPostgres(bin_dir, data_dir, free_port(), run_as, superuser)
     try:
         subprocess.run(
             [
@@ -162,7 +164,7 @@ def running_postgres(bin_dir: Path) -> Iterator[ThrowawayPostgres]:
                 "-D",
                 str(data_dir),
                 "-U",
-                "postgres",
+                superuser,
                 "--auth=trust",
                 "--encoding=UTF8",
                 "--no-locale",

@@ -2,7 +2,9 @@
 
 With CARNIVORE_SUPABASE_SHAPED=1 the session's database is prepared by `tests.supabase.shape`
 (registered here, after pytest-django, so that its `django_db_setup` is the one used); without
-it nothing changes and the tests in `tests/supabase/` skip.
+it nothing changes and the tests in `tests/supabase/` skip. CARNIVORE_SUPABASE_SHAPED=no-bypassrls
+shapes it the same but for BYPASSRLS, which neither the owner nor service_role then holds (a
+self-hosted owner role: FORCEd row-level security binds the owner and its definer functions).
 """
 
 from __future__ import annotations
@@ -20,9 +22,17 @@ ENABLING_VARIABLE = "CARNIVORE_SUPABASE_SHAPED"
 BEFORE_MIGRATIONS: pytest.StashKey[SupabaseObjects] = pytest.StashKey()
 
 
+WITHOUT_BYPASSRLS = "no-bypassrls"
+
+
 def supabase_shaped() -> bool:
     """Return whether this test session runs against a Supabase-shaped database."""
-    return os.environ.get(ENABLING_VARIABLE) == "1"
+    return os.environ.get(ENABLING_VARIABLE) in ("1", WITHOUT_BYPASSRLS)
+
+
+def supabase_bypassrls() -> bool:
+    """Return whether the owner and service_role bypass row-level security, as on Supabase."""
+    return os.environ.get(ENABLING_VARIABLE) != WITHOUT_BYPASSRLS
 
 
 def pytest_configure(config: pytest.Config) -> None:

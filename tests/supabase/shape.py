@@ -1,29 +1,33 @@
 """A test database shaped like a Supabase project before our migrations run (SPEC section 9).
 
-Registered as a pytest plugin by `tests.supabase.plugin` when CARNIVORE_SUPABASE_SHAPED=1. Its
-`django_db_setup` then replaces pytest-django's: instead of migrating a new test database as the
-test connection's superuser, it
+Registered as a pytest plugin by `tests.supabase.plugin` when CARNIVORE_SUPABASE_SHAPED is set.
+Its `django_db_setup` then replaces pytest-django's: instead of migrating a new test database as
+the test connection's superuser, it
 
-1. makes the server's roles the way Supabase ships them: `anon`, `authenticated`,
-   `service_role` (NOLOGIN), `authenticator`, `supabase_auth_admin`, and `supabase_owner`,
-   which stands for a Supabase project's `postgres`: a login role that is no superuser, may
-   create roles and databases, and is a member of the three API roles. Roles belong to the
-   whole server, so any that already exist (made by an earlier run or another suite) are left
-   exactly as they are;
-2. creates the test database owned by supabase_owner and shapes it like a new project: schema
-   `auth` owned by supabase_auth_admin, with `auth.users` and Supabase's `auth.uid()`,
-   `auth.role()`, `auth.jwt()`; the API roles may use `public`, and Supabase's default
-   privileges grant them everything supabase_owner creates there;
-3. runs `manage.py migrate` in a child process connecting as supabase_owner.
+1. starts a PostgreSQL cluster of its own, of the same major version as the test server (the
+   embedded server's programs, or Debian's for PostgreSQL 15), whose superuser is
+   `supabase_admin`. Roles belong to a whole cluster, so Supabase's can be made exactly as
+   Supabase makes them without touching the roles that other suites on the test server use:
+   `anon` and `authenticated` (NOLOGIN, INHERIT, statement timeouts of 3 s and 8 s),
+   `service_role` (NOLOGIN, INHERIT, BYPASSRLS), `authenticator` (LOGIN, NOINHERIT, a member of
+   the three), `supabase_auth_admin`, and `postgres`, the role a project's owner gets: no
+   superuser, but CREATEROLE, CREATEDB, BYPASSRLS, a member of the API roles and of
+   pg_read_all_data, pg_monitor and pg_signal_backend. With CARNIVORE_SUPABASE_SHAPED=no-bypassrls
+   neither `postgres` nor `service_role` has BYPASSRLS (a self-hosted owner role);
+2. creates the test database owned by `postgres` and shapes it like a new project: schema `auth`
+   owned by supabase_admin, where supabase_auth_admin has made `auth.users` and Supabase's
+   `auth.uid()`, `auth.role()`, `auth.jwt()`; the API roles may use `public` (service_role may
+   also create there), and Supabase's default privileges grant them everything `postgres`
+   creates there;
+3. runs `manage.py migrate` in a child process connecting as `postgres`.
 
-The tests then connect as the superuser as usual and seed data that way, while every SECURITY
-DEFINER function, trigger function and owner policy belongs to supabase_owner, which FORCEd
-row-level security does not spare.
+The tests then connect as supabase_admin and seed data that way, while every SECURITY DEFINER
+function, trigger function and owner policy belongs to `postgres`.
 """
 
 from __future__ import annotations
 
-import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,36 +35,48 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
-from psycopg import errors, sql
+from psycopg import sql
 
-from tests.conftest import database_url, manage, server_conninfo
-from tests.supabase.plugin import BEFORE_MIGRATIONS
+from tests.conftest import manage, server_conninfo
+from tests.ops.servers import postgres_bin_dir, running_postgres
+from tests.supabase.plugin import BEFORE_MIGRATIONS, supabase_bypassrls
 
-OWNER = "supabase_owner"
+SUPERUSER = "supabase_admin"
+OWNER = "postgres"
 AUTH_ADMIN = "supabase_auth_admin"
 API_ROLES = ("anon", "authenticated", "service_role")
+SUPABASE_ROLES = (*API_ROLES, "authenticator", AUTH_ADMIN, OWNER)
 
-# Role attributes as Supabase's own initialisation scripts set them, but for service_role's
-# BYPASSRLS: the role outlives this database and serves every suite run on the server, whose
-# row-level security matrix would then pass for the service role without its policies.
-# (tests/carnivore/test_doctor.py checks that a BYPASSRLS service_role passes the doctor.)
-SUPABASE_ROLES = {
-    "anon": "NOLOGIN NOINHERIT",
-    "authenticated": "NOLOGIN NOINHERIT",
-    "service_role": "NOLOGIN NOINHERIT",
-    "authenticator": "LOGIN NOINHERIT",
-    AUTH_ADMIN: "LOGIN NOINHERIT CREATEROLE",
-    OWNER: "LOGIN NOSUPERUSER CREATEROLE CREATEDB",
-}
 
-# A new project's database, as the superuser leaves it: `auth` belongs to supabase_auth_admin,
-# which runs Supabase Auth's own migrations there; the API roles may use `public`, and whatever
-# the owner creates in it is granted to them by default.
+def supabase_roles(*, bypassrls: bool) -> str:
+    """Supabase's roles as its initialisation scripts make them (BYPASSRLS as asked)."""
+    bypass = "BYPASSRLS" if bypassrls else "NOBYPASSRLS"
+    return f"""
+CREATE ROLE anon NOLOGIN INHERIT;
+CREATE ROLE authenticated NOLOGIN INHERIT;
+CREATE ROLE service_role NOLOGIN INHERIT {bypass};
+ALTER ROLE anon SET statement_timeout = '3s';
+ALTER ROLE authenticated SET statement_timeout = '8s';
+CREATE ROLE authenticator LOGIN NOINHERIT;
+GRANT anon, authenticated, service_role TO authenticator;
+CREATE ROLE {AUTH_ADMIN} LOGIN NOINHERIT CREATEROLE;
+CREATE ROLE {OWNER} LOGIN NOSUPERUSER CREATEROLE CREATEDB REPLICATION {bypass};
+GRANT anon, authenticated, service_role TO {OWNER};
+GRANT pg_read_all_data, pg_monitor, pg_signal_backend TO {OWNER};
+"""
+
+
+# A new project's database, as the superuser leaves it: `auth` belongs to supabase_admin and
+# supabase_auth_admin runs Supabase Auth's own migrations there; the API roles may use `public`
+# (service_role may create in it), and whatever the owner creates in it is granted to them by
+# default.
 SHAPE_DATABASE = """
 GRANT CREATE ON DATABASE {database} TO {auth_admin};
-CREATE SCHEMA auth AUTHORIZATION {auth_admin};
-GRANT USAGE ON SCHEMA auth TO {owner};
+CREATE SCHEMA auth AUTHORIZATION supabase_admin;
+GRANT USAGE, CREATE ON SCHEMA auth TO {auth_admin};
+GRANT USAGE ON SCHEMA auth TO {owner}, anon, authenticated, service_role;
 GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
+GRANT CREATE ON SCHEMA public TO service_role;
 ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public
     GRANT ALL ON TABLES TO anon, authenticated, service_role;
 ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public
@@ -115,23 +131,6 @@ def supabase_objects(cursor) -> SupabaseObjects:
     return SupabaseObjects(roles, {name: (oid, owner) for name, oid, owner in cursor.fetchall()})
 
 
-def roles_ensure(server: psycopg.Connection) -> None:
-    """Create the Supabase roles the server lacks and make the owner a member of the API roles."""
-    for role, attributes in SUPABASE_ROLES.items():
-        if server.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
-            continue
-        # Another test session on the same server may be creating it at this very moment.
-        with contextlib.suppress(errors.DuplicateObject, errors.UniqueViolation):
-            server.execute(
-                sql.SQL("CREATE ROLE {} {}").format(sql.Identifier(role), sql.SQL(attributes))
-            )
-    server.execute(
-        sql.SQL("GRANT {} TO authenticator, {}").format(
-            sql.SQL(", ").join(map(sql.Identifier, API_ROLES)), sql.Identifier(OWNER)
-        )
-    )
-
-
 def database_shape(database: psycopg.Connection, name: str) -> None:
     """Shape the empty database `name` like a new Supabase project (one transaction)."""
     with database.transaction():
@@ -147,40 +146,53 @@ def database_shape(database: psycopg.Connection, name: str) -> None:
         database.execute(SUPABASE_AUTH_FUNCTIONS)
 
 
+def server_version(settings_dict: dict) -> int:
+    """Return the major version of the test server."""
+    with psycopg.connect(server_conninfo(settings_dict)) as server:
+        return server.info.server_version // 10000
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_test_environment, django_db_blocker) -> Iterator[None]:
-    """Create the Supabase-shaped test database, migrate it as supabase_owner, drop it."""
+    """Start a Supabase-shaped cluster, create the database, migrate it as `postgres`."""
     connection = connections[DEFAULT_DB_ALIAS]
     settings_dict = connection.settings_dict
-    original_name = settings_dict["NAME"]
-    name = f"test_{original_name}_supabase"
-    with psycopg.connect(server_conninfo(settings_dict), autocommit=True) as server:
-        roles_ensure(server)
-        server.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        server.execute(
-            sql.SQL("CREATE DATABASE {} OWNER {}").format(
-                sql.Identifier(name), sql.Identifier(OWNER)
+    original = dict(settings_dict)
+    name = f"test_{original['NAME']}_supabase"
+    embedded = not os.environ.get("DATABASE_URL")
+    bin_dir = postgres_bin_dir(embedded=embedded, major=server_version(settings_dict))
+    with running_postgres(bin_dir, superuser=SUPERUSER) as cluster:
+        with cluster.connect(autocommit=True) as server:
+            server.execute(supabase_roles(bypassrls=supabase_bypassrls()))
+            server.execute(
+                sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                    sql.Identifier(name), sql.Identifier(OWNER)
+                )
             )
+        with cluster.connect(name) as database:
+            database_shape(database, name)
+            request.config.stash[BEFORE_MIGRATIONS] = supabase_objects(database.cursor())
+        migrated = manage(
+            "migrate",
+            "--no-input",
+            database_url=f"postgres://{OWNER}@127.0.0.1:{cluster.port}/{name}",
+            check=False,
         )
-    with psycopg.connect(server_conninfo(settings_dict, name)) as database:
-        database_shape(database, name)
-        request.config.stash[BEFORE_MIGRATIONS] = supabase_objects(database.cursor())
-    owner_url = database_url({**settings_dict, "USER": OWNER, "PASSWORD": ""}, name)
-    migrated = manage("migrate", "--no-input", database_url=owner_url, check=False)
-    if migrated.returncode != 0:
-        pytest.fail(
-            f"migrate as {OWNER} failed on the Supabase-shaped database:\n"
-            f"{migrated.stdout}{migrated.stderr}",
-            pytrace=False,
-        )
-    with django_db_blocker.unblock():
-        connection.close()
-        settings_dict["NAME"] = name
-    yield
-    with django_db_blocker.unblock():
-        connection.close()
-        settings_dict["NAME"] = original_name
-    with psycopg.connect(server_conninfo(settings_dict), autocommit=True) as server:
-        server.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+        if migrated.returncode != 0:
+            pytest.fail(
+                f"migrate as {OWNER} failed on the Supabase-shaped database:\n"
+                f"{migrated.stdout}{migrated.stderr}",
+                pytrace=False,
+            )
+        with django_db_blocker.unblock():
+            connection.close()
+            settings_dict.update(
+                NAME=name, HOST="127.0.0.1", PORT=str(cluster.port), USER=SUPERUSER, PASSWORD=""
+            )
+        try:
+            yield
+        finally:
+            with django_db_blocker.unblock():
+                connection.close()
+                settings_dict.clear()
+                settings_dict.update(original)

@@ -14,7 +14,12 @@ from grid.models import ContentType, RefreshTrigger
 from grid.services import grid_refresh
 from tests import factories as f
 from tests.conftest import database_url, manage
-from tests.supabase.plugin import BEFORE_MIGRATIONS, ENABLING_VARIABLE, supabase_shaped
+from tests.supabase.plugin import (
+    BEFORE_MIGRATIONS,
+    ENABLING_VARIABLE,
+    supabase_bypassrls,
+    supabase_shaped,
+)
 from tests.supabase.shape import AUTH_ADMIN, OWNER, SupabaseObjects, supabase_objects
 
 
@@ -43,10 +48,11 @@ def test_migrations_reused_the_roles_and_auth_functions(supabase_shape):
 @pytest.mark.django_db
 def test_the_schema_belongs_to_the_owner_that_is_no_superuser(supabase_shape):
     """Every table, view, sequence and function in `public` and `app_private`, the SECURITY
-    DEFINER ones included, belongs to supabase_owner: no superuser, no BYPASSRLS."""
+    DEFINER ones included, belongs to `postgres`: no superuser, BYPASSRLS as on Supabase
+    (none in the no-bypassrls variant)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = %s", [OWNER])
-        assert cursor.fetchone() == (False, False)
+        assert cursor.fetchone() == (False, supabase_bypassrls())
         cursor.execute(
             "SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class"
             " WHERE relnamespace IN ('public'::regnamespace, 'app_private'::regnamespace)"
@@ -63,8 +69,8 @@ def test_the_schema_belongs_to_the_owner_that_is_no_superuser(supabase_shape):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_doctor_passes_connecting_as_the_owner(supabase_shape):
-    """`manage.py doctor` connecting as supabase_owner — how a Supabase deployment connects —
-    finds the deployment healthy."""
+    """`manage.py doctor` connecting as `postgres` (how a Supabase deployment connects with one
+    URL) finds the deployment healthy, with a warning about connecting as the owner."""
     topic = f.make_topic()
     with run_as(ANONYMOUS):
         engagement_record(
@@ -78,3 +84,4 @@ def test_the_doctor_passes_connecting_as_the_owner(supabase_shape):
     )
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
     assert f"{OWNER} may switch to each" in doctor.stdout
+    assert "1 with a warning: connecting role" in doctor.stdout

@@ -7,7 +7,7 @@ RETURNS TABLE (
     rank integer, topic_id bigint, topic_slug varchar, topic_name varchar,
     engagement_score numeric, mention_count integer, last_seen_week date
 )
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
     SELECT row_number() OVER (ORDER BY t.engagement_score DESC, t.last_seen_week DESC, t.id DESC)::integer,
            t.id, t.topic_slug, t.topic_name, t.engagement_score, t.mention_count, t.last_seen_week
     FROM trending_topics t
