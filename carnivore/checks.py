@@ -122,6 +122,9 @@ LEFT JOIN LATERAL (
 WHERE n.nspname = ANY(%(schemas)s) AND f.prokind IN ('f', 'p')
   AND (path.setting IS NULL
        OR f.prosecdef AND path.setting NOT IN ('""', 'pg_catalog, pg_temp', 'pg_catalog,pg_temp'))
+  -- A SQL function left without settings so that PostgreSQL inlines it, which names only
+  -- pg_catalog's objects (read first by every search path) says so in its comment.
+  AND NOT (NOT f.prosecdef AND coalesce(obj_description(f.oid, 'pg_proc'), '') LIKE 'inlined:%%')
 ORDER BY 1
 """
 

@@ -52,6 +52,9 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     ) parts
 $$;
 
+COMMENT ON FUNCTION public.grid_ranked(numeric, bigint, date, timestamptz) IS
+    'inlined: no search_path of its own, so that the planner inlines it; names only pg_catalog objects';
+
 -- The same parts, one row, for a caller that wants them as a record (the admin, tests).
 CREATE OR REPLACE FUNCTION public.grid_rank_parts(
     base_score numeric, reader_weight bigint, week_of date, as_of timestamptz,

@@ -91,8 +91,12 @@ def test_no_security_definer_function_is_executable_by_anon_or_authenticated():
 @pytest.mark.django_db
 def test_every_function_has_a_pinned_search_path():
     """function_search_path_mutable: every function of ours and of django-pgtrigger sets its
-    search_path."""
-    assert findings(FUNCTION_SEARCH_PATH_MUTABLE) == []
+    search_path, but the one left without settings on purpose so that the refresh's ranking of
+    every item inlines it (grid/sql/grid_rank.sql; it names only pg_catalog's objects): the
+    Security Advisor shows that one warning."""
+    assert findings(FUNCTION_SEARCH_PATH_MUTABLE) == [
+        ("grid_ranked(numeric,bigint,date,timestamp with time zone)",)
+    ]
 
 
 @pytest.mark.django_db
@@ -119,6 +123,7 @@ def test_every_function_has_a_pinned_search_path():
 )
 def test_each_lint_finds_what_it_looks_for(damage, query, finding):
     """Each lint query reports exactly the damage done (so an empty result means something)."""
+    before = findings(query)  # the one intentional finding of the search-path lint, if any
     with connection.cursor() as cursor:
         cursor.execute(damage)
-    assert findings(query) == [finding]
+    assert sorted(set(findings(query)) - set(before)) == [finding]
