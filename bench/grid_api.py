@@ -19,8 +19,8 @@ INSERT INTO trending_topics (topic_slug, topic_name, engagement_score, last_seen
 SELECT 'topic-' || n, 'Topic ' || n, round((random() * 100)::numeric, 2), current_date - (n % 14),
        ARRAY['tag-' || (n % 12), 'tag-' || (n % 7)]
 FROM generate_series(1, 10000) AS n;
-INSERT INTO bento_grid_items (content_type, content_id, content_title, base_score, data)
-SELECT 'trending_topic', id, topic_name, engagement_score, jsonb_build_object('tags', to_jsonb(tags))
+INSERT INTO bento_grid_items (content_type, content_id, content_title, base_score, week_of, data)
+SELECT 'trending_topic', id, topic_name, engagement_score, last_seen_week, jsonb_build_object('tags', to_jsonb(tags))
 FROM trending_topics;
 ANALYZE;
 """

@@ -95,14 +95,19 @@ sql_items = [
     ),
     sql_item(
         HERE,
+        "grid_ranked",
+        reverse="DROP FUNCTION grid_ranked(numeric, bigint, date, timestamptz)",
+        dependencies=[("carnivore", "api_roles")],
+    ),
+    sql_item(
+        HERE,
         "grid_rank",
         reverse=(
             "DROP FUNCTION grid_rank_parts(numeric, bigint, date, timestamptz);"
-            " DROP FUNCTION grid_ranked(numeric, bigint, date, timestamptz);"
             " DROP FUNCTION grid_rank_reader_weight(bigint, bigint, bigint, bigint, bigint,"
             " bigint, bigint)"
         ),
-        dependencies=[("carnivore", "api_roles")],
+        dependencies=[("carnivore", "api_roles"), ("grid", "grid_ranked")],
     ),
     sql_item(
         HERE,
@@ -125,7 +130,7 @@ sql_items = [
         dependencies=[
             ("carnivore", "api_roles"),
             ("grid", "bento_grid_items_policies"),
-            ("grid", "grid_rank"),
+            ("grid", "grid_ranked"),
         ],
         replace=False,
     ),
@@ -143,6 +148,6 @@ sql_items = [
         HERE,
         "grid_rerank",
         reverse="DROP FUNCTION grid_rerank()",
-        dependencies=[("carnivore", "api_roles"), ("grid", "grid_rank")],
+        dependencies=[("carnivore", "api_roles"), ("grid", "grid_ranked")],
     ),
 ]

@@ -1,4 +1,4 @@
--- grid_rank: the ranking of the homepage, its formula and every constant, in one place (README,
+-- grid_rank: the ranking of the homepage, its formula and every constant (README,
 -- "How the grid is ranked", explains it with real numbers). An item's rank_score is
 --
 --     prior + readers - age_penalty            (+ boost, in a reader's personalised grid)
@@ -15,7 +15,9 @@
 --                new one, and a new week, with no engagement yet, outranks every older item
 --                that has none either (10 >= any prior).
 --
--- Ties go to the newer week. Each function is pure: the grid admin, the API and the refresh
+-- The formula below is grid_ranked() (grid/sql/grid_ranked.sql, a function of its own so that
+-- the refresh inlines it); the weights of readers' actions are here. Ties go to the newer week.
+-- Each function is pure: the grid admin, the API and the refresh
 -- all call these, so what an editor is shown is what ranked the item.
 
 -- The weight of a set of readers' actions: what each kind of action is worth. Positive
@@ -30,32 +32,9 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = '' AS $$
            - 3 * coalesce(negative, 0)
 $$;
 
--- The parts of an item's rank_score as of `as_of`: prior, readers, age_penalty and their sum.
--- `week_of` is the content's week (for editorial items: the day the item was created; unknown:
--- no age). A set-returning SQL function without settings of its own, so that PostgreSQL inlines
--- it where the refresh ranks every active item (grid_rerank, homepage_grid): a function call
--- per item made the re-rank of 10,000 items four times slower. It names only pg_catalog's
--- functions (coalesce and greatest are syntax) and operators, which every search path reads
--- first, so it needs no search_path.
-CREATE OR REPLACE FUNCTION public.grid_ranked(
-    base_score numeric, reader_weight bigint, week_of date, as_of timestamptz
-)
-RETURNS TABLE (prior numeric, readers numeric, age_penalty numeric, rank_score numeric)
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT parts.prior, parts.readers, parts.age_penalty,
-           parts.prior + parts.readers - parts.age_penalty
-    FROM (
-        SELECT coalesce(base_score, 0) / 10 AS prior,
-               10 * pg_catalog.log(10, 1 + greatest(coalesce(reader_weight, 0), 0)::numeric) AS readers,
-               10 * greatest(pg_catalog.date_part('epoch', as_of - coalesce(week_of::timestamp AT TIME ZONE 'UTC', as_of))::numeric, 0)
-                  / (7 * 86400) AS age_penalty
-    ) parts
-$$;
-
-COMMENT ON FUNCTION public.grid_ranked(numeric, bigint, date, timestamptz) IS
-    'inlined: no search_path of its own, so that the planner inlines it; names only pg_catalog objects';
-
--- The same parts, one row, for a caller that wants them as a record (the admin, tests).
+-- The parts of an item's rank_score as of `as_of` (prior, readers, age_penalty and their sum),
+-- one row, for a caller that wants them as a record (the admin, tests): grid_ranked
+-- (grid/sql/grid_ranked.sql) holds the formula of the age and the sum.
 CREATE OR REPLACE FUNCTION public.grid_rank_parts(
     base_score numeric, reader_weight bigint, week_of date, as_of timestamptz,
     OUT prior numeric, OUT readers numeric, OUT age_penalty numeric, OUT rank_score numeric
@@ -65,6 +44,5 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = '' AS $$
     FROM public.grid_ranked(base_score, reader_weight, week_of, as_of) r
 $$;
 GRANT EXECUTE ON FUNCTION public.grid_rank_reader_weight(bigint, bigint, bigint, bigint, bigint, bigint, bigint),
-                          public.grid_ranked(numeric, bigint, date, timestamptz),
                           public.grid_rank_parts(numeric, bigint, date, timestamptz)
     TO anon, authenticated, service_role;
