@@ -1,7 +1,7 @@
 -- engagement_score_formula(views, shares, bookmarks, positive, events): the engagement score
 -- (SPEC section 4), in one place: views + 5 x shares + 3 x bookmarks + 20 x positive / all events,
--- summed over the 24-hour window, clamped to 0..100, 2 decimals. Used by engagement_figures,
--- engagement_apply (the scoring trigger) and engagement_score_drift.
+-- summed over the 24-hour window, clamped to 0..100, 2 decimals. Used by
+-- engagement_figures_update (the rollup and the hourly rescore) and engagement_score_drift.
 CREATE OR REPLACE FUNCTION engagement_score_formula(
     views bigint, shares bigint, bookmarks bigint, positive bigint, events bigint
 ) RETURNS numeric(5, 2)

@@ -1,6 +1,6 @@
 -- engagement_sentiment_percent(positive, events): the positive sentiment percent (SPEC section 4):
 -- 100 x positive / all events over the 7-day window, 50 when there are none. Used by
--- engagement_figures, engagement_apply (the scoring trigger), engagement_score_drift and the view
+-- engagement_figures_update (the rollup and the hourly rescore), engagement_score_drift and the view
 -- engagement_sentiment_7d.
 CREATE OR REPLACE FUNCTION engagement_sentiment_percent(positive bigint, events bigint)
 RETURNS numeric(5, 2)
