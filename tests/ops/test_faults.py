@@ -165,9 +165,8 @@ def migrated_throwaway_postgres(django_db_blocker):
     """A PostgreSQL server of the test server's major version, of our own, with the application
     migrated into database `carnivore` and the sample week imported."""
     with django_db_blocker.unblock():
-        embedded = connection.settings_dict["HOST"].startswith("/")
         major = connection.pg_version // 10000
-    with running_postgres(postgres_bin_dir(embedded=embedded, major=major)) as server:
+    with running_postgres(postgres_bin_dir(major=major)) as server:
         with server.connect(autocommit=True) as admin:
             admin.execute("CREATE DATABASE carnivore")
         url = server.url("carnivore")

@@ -27,7 +27,6 @@ function, trigger function and owner policy belongs to `postgres`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,8 +158,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker) -> Iter
     settings_dict = connection.settings_dict
     original = dict(settings_dict)
     name = f"test_{original['NAME']}_supabase"
-    embedded = not os.environ.get("DATABASE_URL")
-    bin_dir = postgres_bin_dir(embedded=embedded, major=server_version(settings_dict))
+    bin_dir = postgres_bin_dir(major=server_version(settings_dict))
     with running_postgres(bin_dir, superuser=SUPERUSER) as cluster:
         with cluster.connect(autocommit=True) as server:
             server.execute(supabase_roles(bypassrls=supabase_bypassrls()))
