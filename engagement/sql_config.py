@@ -70,12 +70,6 @@ sql_items = [
     sql_item(HERE, "engagement_delta", reverse="DROP TYPE engagement_delta", replace=False),
     sql_item(
         HERE,
-        "engagement_content_missing",
-        reverse="DROP FUNCTION engagement_content_missing(engagement_content[])",
-        dependencies=[("engagement", "engagement_content"), ("grid", "grid_content")],
-    ),
-    sql_item(
-        HERE,
         "engagement_figures_update",
         reverse="DROP FUNCTION engagement_figures_update(timestamptz, engagement_content[])",
         dependencies=[
