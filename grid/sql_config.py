@@ -98,6 +98,7 @@ sql_items = [
         "grid_ranked",
         reverse="DROP FUNCTION grid_ranked(numeric, bigint, date, timestamptz)",
         dependencies=[("carnivore", "api_roles")],
+        replace=False,
     ),
     sql_item(
         HERE,
@@ -108,6 +109,7 @@ sql_items = [
             " bigint, bigint)"
         ),
         dependencies=[("carnivore", "api_roles"), ("grid", "grid_ranked")],
+        replace=False,
     ),
     sql_item(
         HERE,

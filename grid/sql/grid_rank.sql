@@ -37,7 +37,8 @@ $$;
 -- (grid/sql/grid_ranked.sql) holds the formula of the age and the sum.
 CREATE OR REPLACE FUNCTION public.grid_rank_parts(
     base_score numeric, reader_weight bigint, week_of date, as_of timestamptz,
-    OUT prior numeric, OUT readers numeric, OUT age_penalty numeric, OUT rank_score numeric
+    OUT prior double precision, OUT readers double precision, OUT age_penalty double precision,
+    OUT rank_score double precision
 )
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = '' AS $$
     SELECT r.prior, r.readers, r.age_penalty, r.rank_score

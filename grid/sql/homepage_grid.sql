@@ -17,9 +17,9 @@
 CREATE MATERIALIZED VIEW homepage_grid AS
 SELECT id, slot,
        CASE WHEN slot = 1 THEN 'hero' WHEN slot <= 5 THEN 'featured' ELSE 'standard' END AS tile,
-       content_type, content_id, title, week_of, round(rank_score, 2) AS score,
-       round(prior, 2) AS prior, round(readers, 2) AS readers,
-       round(age_penalty, 2) AS age_penalty, round(rank_score, 4) AS rank_score,
+       content_type, content_id, title, week_of, round(rank_score::numeric, 2) AS score,
+       round(prior::numeric, 2) AS prior, round(readers::numeric, 2) AS readers,
+       round(age_penalty::numeric, 2) AS age_penalty, round(rank_score::numeric, 4) AS rank_score,
        reader_weight_7d, engagement_score, base_score, view_count, share_count, bookmark_count,
        positive_sentiment_percent, events_7d, is_pinned, tags, data, refreshed_at
 FROM (
