@@ -11,8 +11,8 @@ that is at least the server's major version (its own version, where installed), 
   name (pg_dump itself creates its output before it even connects). The file is readable by
   its owner only: it holds password hashes and tokens.
 - A restore goes into a new database (or an existing empty one) on the same server, owned by
-  the owner of the default database: the policies that let the audit and scoring triggers
-  write name the role that ran the migrations. It runs `pg_restore --exit-on-error
+  the owner of the default database: the policies that let the audit triggers and the
+  engagement rollup write name the role that ran the migrations. It runs `pg_restore --exit-on-error
   --enable-row-security` (the restore ends by refreshing `homepage_grid` as the view's owner,
   which forced row-level security does not spare unless it is a superuser or BYPASSRLS). A
   failed restore drops the database it created.

@@ -2,7 +2,8 @@
 
 A grid item points at one piece of content (`content_type`, `content_id`): a trending topic, a
 top video, or an editorial item (community highlight, research update). Its engagement figures
-are kept by the scoring triggers of the engagement app; its position by the hourly refresh.
+are kept by the engagement app's rollup (engagement_rollup_drain); its position by the hourly
+refresh.
 """
 
 import pgtrigger
@@ -20,7 +21,7 @@ from grid.triggers import HideGridItems
 
 MAX_POSITION = 100
 
-# Kept by the scoring triggers from the (audited) engagement events: not audited themselves,
+# Kept by the engagement rollup from the events (each its own record): not audited themselves,
 # and not edits (modified_at stays the time of the last editorial change).
 ENGAGEMENT_FIGURES = (
     "engagement_score",

@@ -253,7 +253,7 @@ def grid_reactions_7d(items: list[dict]) -> dict[tuple[str, int], Reactions]:
 
 def grid_items_week_counts(ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     """Return each item's events and positive events of the last 7 days (`events_7d`,
-    `positive_7d`, kept by the scoring trigger), by id; one query by primary key."""
+    `positive_7d`, kept by the engagement rollup), by id; one query by primary key."""
     from grid.models import BentoGridItem
 
     return {

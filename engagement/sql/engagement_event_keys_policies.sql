@@ -6,7 +6,7 @@ SELECT app_private.policies_drop('public.engagement_event_keys');
 ALTER TABLE engagement_event_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE engagement_event_keys FORCE ROW LEVEL SECURITY;
 REVOKE ALL ON engagement_event_keys FROM anon, authenticated, service_role;
--- the scoring triggers (SECURITY DEFINER, run as this user) keep the event keys
+-- the event triggers (SECURITY DEFINER, run as this user) keep the event keys
 DO $$
 BEGIN
     EXECUTE format('CREATE POLICY engagement_event_keys_kept_by_triggers ON engagement_event_keys FOR ALL TO %I USING (true) WITH CHECK (true)', current_user);

@@ -4,9 +4,10 @@
 -- Asking whether the content exists and then inserting took two round trips and two statements
 -- planned on every request. One function does both, with plans PL/pgSQL keeps per connection.
 -- It runs as the caller (SECURITY INVOKER): content the caller cannot see counts as missing, and
--- row-level security judges the inserted rows as before. The scoring trigger still refuses
--- content that disappears between the check and the insert. Events are inserted in event_uuid
--- order, so that concurrent batches retrying the same events cannot deadlock.
+-- row-level security judges the inserted rows as before. The statement check on the table
+-- (engagement/triggers.py) still refuses content that disappears between the check and the
+-- insert. Events are inserted in event_uuid order, so that concurrent batches retrying the same
+-- events cannot deadlock.
 CREATE OR REPLACE FUNCTION engagement_record(events jsonb, recorded_for uuid) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
 -- Returns {"missing": [[content_type, content_id], ...]} and stores nothing when some content is
@@ -27,7 +28,7 @@ BEGIN
         RETURN jsonb_build_object('missing', missing);
     END IF;
 
-    -- One statement for the whole batch: the scoring trigger runs once for all of it.
+    -- One statement for the whole batch: the statement triggers run once for all of it.
     INSERT INTO content_engagement (
         content_type, content_id, user_id, interaction_type, sentiment, sentiment_score,
         comment_text, metadata, event_uuid, created_at)

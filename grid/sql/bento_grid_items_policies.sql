@@ -1,8 +1,8 @@
 -- bento_grid_items_policies: row-level security on the grid items. Everyone reads active rows;
 -- admins and auditors read all; admins insert and update; a DELETE by an admin becomes a soft
 -- delete (trigger); the service role (the hourly refresh, grid_rerank()) may do all of that. The
--- scoring triggers (SECURITY DEFINER, run as the user that applies this file) create grid rows and
--- keep their figures; that same owner policy lets homepage_grid, refreshed as its owner, see the
+-- engagement rollup (SECURITY DEFINER, run as the user that applies this file) creates grid rows
+-- and keeps their figures; that same owner policy lets homepage_grid, refreshed as its owner, see the
 -- items.
 SELECT app_private.policies_drop('public.bento_grid_items');
 ALTER TABLE bento_grid_items ENABLE ROW LEVEL SECURITY;
@@ -20,7 +20,7 @@ CREATE POLICY bento_grid_items_delete_admin ON bento_grid_items FOR DELETE TO au
     USING ((SELECT app_private.is_admin()));
 CREATE POLICY bento_grid_items_service ON bento_grid_items FOR ALL TO service_role
     USING (true) WITH CHECK (true);
--- the scoring triggers (SECURITY DEFINER, run as this user) keep grid rows
+-- the engagement rollup (SECURITY DEFINER, run as this user) keeps grid rows
 DO $$
 BEGIN
     EXECUTE format('CREATE POLICY bento_grid_items_kept_by_triggers ON bento_grid_items FOR ALL TO %I USING (true) WITH CHECK (true)', current_user);
