@@ -13,6 +13,7 @@ RequestIdentityMiddleware), or stepping out of it with `connecting_role()` (the 
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 import jwt
@@ -50,24 +51,42 @@ def authenticate_from_header(request) -> JsonResponse | None:
     return None
 
 
-def user_with_group_names(condition: sql.Composable, params: list):
-    """Return the user matching `condition` (on table alias `u`), or None, with the names of
-    their groups in `user.group_names`: one round trip for what each request needs."""
+@functools.cache
+def _user_query(by: str) -> str:
+    """The text of user_with_group_names's query for a lookup `by` "id" or "token", composed
+    once per process: composing it per request cost more than the query's round trip."""
     model = get_user_model()
+    conditions = {
+        "id": sql.SQL("u.id = %s"),
+        "token": sql.SQL("u.id = (SELECT user_id FROM {tokens} WHERE key = %s)").format(
+            tokens=sql.Identifier(Token._meta.db_table)
+        ),
+    }
     columns = [field.column for field in model._meta.concrete_fields]
-    query = sql.SQL(
-        "SELECT {columns}, ARRAY(SELECT g.name FROM {user_groups} ug"
-        " JOIN {groups} g ON g.id = ug.group_id WHERE ug.user_id = u.id)"
-        " FROM {users} u WHERE {condition}"
-    ).format(
-        columns=sql.SQL(", ").join(sql.Identifier("u", column) for column in columns),
-        user_groups=sql.Identifier(model.groups.through._meta.db_table),
-        groups=sql.Identifier(Group._meta.db_table),
-        users=sql.Identifier(model._meta.db_table),
-        condition=condition,
+    return (
+        sql.SQL(
+            "SELECT {columns}, ARRAY(SELECT g.name FROM {user_groups} ug"
+            " JOIN {groups} g ON g.id = ug.group_id WHERE ug.user_id = u.id)"
+            " FROM {users} u WHERE {condition}"
+        )
+        .format(
+            columns=sql.SQL(", ").join(sql.Identifier("u", column) for column in columns),
+            user_groups=sql.Identifier(model.groups.through._meta.db_table),
+            groups=sql.Identifier(Group._meta.db_table),
+            users=sql.Identifier(model._meta.db_table),
+            condition=conditions[by],
+        )
+        .as_string()
     )
+
+
+def user_with_group_names(*, by: str, value):
+    """Return the user whose id (`by="id"`) or DRF token key (`by="token"`) is `value`, or None,
+    with the names of their groups in `user.group_names`: one round trip for what each request
+    needs."""
+    model = get_user_model()
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(query.as_string(cursor.connection), params)
+        cursor.execute(_user_query(by), [value])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -80,12 +99,7 @@ def user_with_group_names(condition: sql.Composable, params: list):
 
 def user_for_token(key: str):
     """Return the user owning a DRF token, or None."""
-    return user_with_group_names(
-        sql.SQL("u.id = (SELECT user_id FROM {tokens} WHERE key = %s)").format(
-            tokens=sql.Identifier(Token._meta.db_table)
-        ),
-        [key],
-    )
+    return user_with_group_names(by="token", value=key)
 
 
 def user_for_jwt(encoded: str):
@@ -110,7 +124,7 @@ def user_for_jwt(encoded: str):
         user_id = uuid.UUID(claims["sub"])
     except (jwt.PyJWTError, TypeError, ValueError):
         return None
-    user = user_with_group_names(sql.SQL("u.id = %s"), [user_id])
+    user = user_with_group_names(by="id", value=user_id)
     if user is None:
         user = reader_create_from_jwt(user_id=user_id, email=claims.get("email"))
         user.group_names = set()
@@ -159,7 +173,7 @@ class ConnectingRoleBackend(ModelBackend):
 
     def get_user(self, user_id):
         with connecting_role():
-            user = user_with_group_names(sql.SQL("u.id = %s"), [user_id])
+            user = user_with_group_names(by="id", value=user_id)
         return user if self.user_can_authenticate(user) else None
 
     def _get_permissions(self, user_obj, obj, from_name):
