@@ -4,7 +4,9 @@
 are kept before the current one. Each older month of content_engagement is, in turn:
 
 1. **detached** from content_engagement, one month per transaction, by the SQL function
-   `engagement_partition_detach` (engagement/sql/engagement_partition_detach.sql), which also
+   `engagement_partition_detach` (engagement/sql/engagement_partition_detach.sql; it and
+   `engagement_partition_drop` run as the connecting role, the owner or a login role holding
+   carnivore_runtime: no API role may retire events), which also
    records from when the raw events are held, so that every figure still equals a recount
    (`verify_scores`), and audits the retirement. A month whose events the rollup has not all
    counted yet is refused. The DETACH holds content_engagement for a moment only, under a
@@ -37,7 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from psycopg import errors
 
@@ -282,7 +284,7 @@ def _detach(partition: str, keep_from: datetime) -> int | None:
     waited_for_rollup = False
     for attempt in range(1, LOCK_ATTEMPTS + 1):
         try:
-            with run_as(SERVICE), connection.cursor() as cursor:
+            with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_TIMEOUT])
                 cursor.execute("SELECT engagement_partition_detach(%s, %s)", [partition, keep_from])
                 return cursor.fetchone()[0]
@@ -329,7 +331,7 @@ def _archive(partition: str, folder: Path) -> Path:
 
 def _drop(partition: str, archive: Path | None) -> None:
     try:
-        with run_as(SERVICE), connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT engagement_partition_drop(%s, %s)",
                 [partition, str(archive) if archive else None],

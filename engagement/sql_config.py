@@ -134,6 +134,7 @@ sql_items = [
         reverse="DROP FUNCTION engagement_partition_detach(text, timestamptz)",
         dependencies=[
             ("carnivore", "api_roles"),
+            ("carnivore", "runtime_role"),
             ("carnivore", "supabase_auth"),
             ("engagement", "engagement_retention_due"),
             ("engagement", "engagement_ensure_partitions"),
@@ -148,6 +149,7 @@ sql_items = [
         reverse="DROP FUNCTION engagement_partition_drop(text, text)",
         dependencies=[
             ("carnivore", "api_roles"),
+            ("carnivore", "runtime_role"),
             ("carnivore", "supabase_auth"),
             ("audit", "audit_log_policies"),
         ],

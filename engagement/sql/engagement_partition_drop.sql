@@ -5,8 +5,9 @@
 -- dropped; anything else is refused. Returns false when there is no such table any more (dropped
 -- by an earlier run). Audited: one audit_log row (content_engagement, DELETE, the partition's
 -- name, the archive). Called by engagement/retention.py after pg_dump has written and checked
--- the archive, never before. SECURITY DEFINER: only the owner may drop the table; only the
--- service role may run it.
+-- the archive, never before. SECURITY DEFINER: only the owner may drop the table. Like
+-- engagement_partition_detach, only the application's own processes may run it (the owner, and
+-- carnivore_runtime), no API role.
 CREATE OR REPLACE FUNCTION public.engagement_partition_drop(partition_name text, archive text)
 RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
@@ -41,4 +42,4 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION public.engagement_partition_drop(text, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION public.engagement_partition_drop(text, text) TO service_role;
+GRANT EXECUTE ON FUNCTION public.engagement_partition_drop(text, text) TO carnivore_runtime;

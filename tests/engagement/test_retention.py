@@ -32,6 +32,7 @@ from psycopg import sql
 
 from audit.models import AuditLog
 from carnivore.backups import archive_entries
+from carnivore.db_context import ANONYMOUS, SERVICE, run_as
 from engagement import retention
 from engagement.checks import RETENTION, check_retention
 from engagement.models import ContentEngagement, EngagementRollup, EngagementRollupState
@@ -302,6 +303,25 @@ def test_the_current_and_previous_months_and_default_are_never_retired(history, 
                 inner.execute("SELECT engagement_partition_drop(%s, NULL)", [name])
     assert event_ids() == history.kept_ids
     assert [p.name for p in engagement_partitions()][-1] == "content_engagement_default"
+
+
+def test_no_api_role_may_retire_events(history):
+    """Not even service_role (which a Supabase service key reaches through the REST API) may
+    detach or drop a month: only the application's own connection may."""
+    calls = [
+        ("engagement_partition_detach(%s, %s)", [partition(-30), month_start(-2)]),
+        ("engagement_partition_drop(%s, NULL)", [partition(-30)]),
+    ]
+    for identity in (SERVICE, ANONYMOUS):
+        for call, arguments in calls:
+            with (
+                pytest.raises(DatabaseError, match="permission denied for function"),
+                run_as(identity),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(f"SELECT {call}", arguments)
+    assert partition(-30) in {p.name for p in engagement_partitions()}
+    assert event_ids() == history.retired_ids | history.kept_ids
 
 
 def test_a_month_the_rollup_has_not_counted_is_not_detached(db, settings, monkeypatch):
