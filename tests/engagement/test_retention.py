@@ -41,7 +41,8 @@ from engagement.selectors import engagement_partitions, engagement_score_drift
 from engagement.tasks import engagement_retention
 from grid.models import BentoGridItem
 from tests import factories as f
-from tests.conftest import PROJECT_DIR, drain, server_conninfo
+from tests.carnivore import test_runtime_role
+from tests.conftest import PROJECT_DIR, drain, manage, server_conninfo
 from tests.ops.servers import postgres_bin_dir
 
 FIGURES = (
@@ -73,6 +74,9 @@ MONTH_EVENTS = (
     ("bookmark", None, False),
     ("reaction", "positive", True),
 )
+
+
+runtime_login = test_runtime_role.runtime_login  # a scratch database and login role
 
 
 def month_start(months: int) -> datetime:
@@ -562,3 +566,54 @@ def test_a_failed_archive_drops_nothing_and_the_next_run_finishes(
     ]
     assert not any(table_exists(partition(m)) for m in (-30, -29, -27))
     assert check_retention().ok
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_command_retires_as_a_login_role_that_owns_nothing(runtime_login, tmp_path):
+    """Deployed with a runtime login role (DATABASE_URL) and the owner's URL beside it
+    (DATABASE_OWNER_URL), `manage.py engagement_retention` detaches and drops through the
+    functions granted to carnivore_runtime and dumps the detached month as the owner."""
+    owner_url, runtime_url, role = runtime_login
+    env = {
+        **os.environ,
+        "DATABASE_URL": runtime_url,
+        "DATABASE_OWNER_URL": owner_url,
+        "ENGAGEMENT_RETENTION_MONTHS": "2",
+        "ENGAGEMENT_ARCHIVE_DIR": str(tmp_path),
+    }
+    migrated = manage("migrate", "--no-input", env=env, check=False)
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    old = month_start(-30) + timedelta(days=2)
+    with psycopg.connect(owner_url, autocommit=True) as owner:
+        owner.execute(sql.SQL("GRANT carnivore_runtime TO {}").format(sql.Identifier(role)))
+        owner.execute("SELECT engagement_ensure_partitions(0, %s)", [month_start(-30)])
+        (topic,) = owner.execute(
+            "INSERT INTO trending_topics (topic_slug, topic_name) VALUES ('t', 'T') RETURNING id"
+        ).fetchone()
+        for interaction in ("view", "share", "bookmark"):
+            owner.execute(
+                "INSERT INTO content_engagement (content_type, content_id, interaction_type,"
+                " created_at, inserted_at) VALUES ('trending_topic', %s, %s, %s, %s)",
+                [topic, interaction, old, old],
+            )
+        owner.execute("SELECT engagement_rollup_drain()")
+
+    retired = manage("engagement_retention", env=env, check=False)
+
+    assert retired.returncode == 0, retired.stdout + retired.stderr
+    archive = tmp_path / f"{partition(-30)}.dump"
+    assert f"  {partition(-30)} (3 events): detached, archived to {archive}, dropped" in (
+        retired.stdout
+    )
+    with psycopg.connect(owner_url) as owner:
+        assert owner.execute("SELECT to_regclass(%s)", [partition(-30)]).fetchone() == (None,)
+        audited = owner.execute(
+            "SELECT db_role, old_values ->> 'retired' FROM audit_log"
+            " WHERE table_name = 'content_engagement' AND operation = 'DELETE' ORDER BY id"
+        ).fetchall()
+        (view_count,) = owner.execute("SELECT view_count FROM bento_grid_items").fetchone()
+    assert audited == [(role, "detached"), (role, "archived and dropped")]
+    assert view_count == 1
+    verified = manage("verify_scores", env=env, check=False)
+    assert verified.returncode == 0, verified.stdout
