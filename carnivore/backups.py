@@ -1,10 +1,12 @@
 """Backups of the default database: `pg_dump` in its custom format, `pg_restore` into a new one.
 
-What `manage.py backup` and `manage.py restore` do. The embedded server is started by the
-settings as for any command, so a backup never needs it running beforehand. Client programs:
-for the embedded server the wheel's own (PostgreSQL 18); for DATABASE_URL the oldest one found
-that is at least the server's major version (its own version, where installed), among Debian's
-`/usr/lib/postgresql/<major>/bin`, the `PATH` and the wheel's.
+What `manage.py backup` and `manage.py restore` do; `table_dump` archives one table the same
+way (an app's retired data), and `archive_entries` lists what an archive holds. The embedded
+server is started by the settings as for any command, so a backup never needs it running
+beforehand. Client programs: for the embedded server the wheel's own (PostgreSQL 18); for
+DATABASE_URL the oldest one found that is at least the server's major version (its own
+version, where installed), among Debian's `/usr/lib/postgresql/<major>/bin`, the `PATH` and
+the wheel's.
 
 - A backup is written to a temporary file beside the target and renamed onto it only once
   `pg_dump` has succeeded: a failure never leaves an empty or partial file under the target's
@@ -75,6 +77,40 @@ def database_backup(*, path: str | Path, overwrite: bool = False) -> Backup:
     path = Path(path).absolute()
     if path.exists() and not overwrite:
         raise BackupError(f"{path}: the file exists already (--overwrite replaces it)")
+    return _dump(path, overwrite=overwrite)
+
+
+def table_dump(*, path: str | Path, table: str) -> Backup:
+    """Dump one table of the default database, `schema.name`, into `path` (custom format),
+    atomically, as `database_backup` does; a file already at `path` is refused.
+
+    The connecting role must be able to read the table with row security off (its owner, when
+    the table has row-level security but does not force it).
+
+    Raises:
+        BackupError: `path` exists, its folder is missing or not writable, or pg_dump failed
+            (the table does not exist, or may not be read); nothing was left at `path`.
+    """
+    return _dump(Path(path).absolute(), overwrite=False, only=f"--table={table}")
+
+
+def archive_entries(path: str | Path) -> list[str]:
+    """Return the table of contents of the custom-format archive at `path`, as `pg_restore
+    --list` prints it (comment lines left out), e.g. `3541; 0 16533 TABLE DATA public t owner`.
+
+    Raises:
+        BackupError: `path` is not a readable archive.
+    """
+    path = Path(path).absolute()
+    program = _client_program("pg_restore", _database())
+    listing = _run(path, program, "--list", str(path), password="")
+    return [line for line in listing.splitlines() if line.strip() and not line.startswith(";")]
+
+
+def _dump(path: Path, *, overwrite: bool, only: str | None = None) -> Backup:
+    """Run pg_dump on the default database into `path` via a temporary file beside it."""
+    if path.exists() and not overwrite:
+        raise BackupError(f"{path}: the file exists already")
     if not path.parent.is_dir():
         raise BackupError(f"{path}: there is no folder {path.parent}")
     database = _database()
@@ -87,11 +123,13 @@ def database_backup(*, path: str | Path, overwrite: bool = False) -> Backup:
         raise BackupError(f"{path}: cannot write in {path.parent}: {error.strerror}") from None
     os.close(descriptor)
     partial = Path(partial_name)
+    selection = [only, "--strict-names"] if only else []
     try:
         _run(
             path,
             program,
             "--format=custom",
+            *selection,
             f"--file={partial}",
             f"--dbname={database.conninfo()}",
             password=database.password,
@@ -285,8 +323,9 @@ def _major_version(program: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _run(path: Path, program: str, *args: str, password: str) -> None:
-    """Run a client program; raise BackupError naming `path` and its messages if it fails."""
+def _run(path: Path, program: str, *args: str, password: str) -> str:
+    """Run a client program and return its output; raise BackupError naming `path` and its
+    messages if it fails."""
     env = {**os.environ, "PGPASSWORD": password} if password else None
     try:
         finished = subprocess.run(  # noqa: S603 - a PostgreSQL client program, fixed options
@@ -301,6 +340,7 @@ def _run(path: Path, program: str, *args: str, password: str) -> None:
     if finished.returncode != 0:
         messages = finished.stderr.strip() or f"exit code {finished.returncode}"
         raise BackupError(f"{path}: {Path(program).name} failed: {messages}")
+    return finished.stdout
 
 
 def _sync_folder(folder: Path) -> None:

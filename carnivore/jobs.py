@@ -84,6 +84,12 @@ SCHEDULES = (
         "ensure_partitions", "engagement.tasks.ensure_partitions", Schedule.CRON, cron="15 3 * * *"
     ),
     ScheduleSpec(
+        "engagement_retention",
+        "engagement.tasks.engagement_retention",
+        Schedule.CRON,
+        cron="30 3 * * *",
+    ),
+    ScheduleSpec(
         "clear_expired_sessions",
         "carnivore.tasks.clear_expired_sessions",
         Schedule.CRON,

@@ -350,6 +350,33 @@ SUPABASE_JWT_AUDIENCE = env.str("SUPABASE_JWT_AUDIENCE", default="authenticated"
 SUPABASE_JWT_ISSUER = env.str("SUPABASE_JWT_ISSUER", default="")
 ENGAGEMENT_ANON_RATE = env.str("ENGAGEMENT_ANON_RATE", default="120/min")  # per client address
 ENGAGEMENT_USER_RATE = env.str("ENGAGEMENT_USER_RATE", default="1200/min")  # per signed-in user
+# Data lifecycle (engagement/retention.py; README "Data lifecycle"): how many whole months of
+# engagement events are kept before the current one (unset: every event is kept). The daily job
+# detaches older months from content_engagement, archives each with pg_dump into
+# ENGAGEMENT_ARCHIVE_DIR, and drops it; without an archive folder it drops them only when told to
+# (ENGAGEMENT_RETENTION_DROP), so that a forgotten folder never costs data. The hourly rollups,
+# the figures and the audit log are kept.
+_retention_months = env.str("ENGAGEMENT_RETENTION_MONTHS", default="").strip()
+if _retention_months and not (_retention_months.isdigit() and int(_retention_months) >= 1):
+    raise ImproperlyConfigured(
+        f"ENGAGEMENT_RETENTION_MONTHS={_retention_months!r} is not a number of months of at least"
+        " 1 (the current and the previous month are always kept); leave it unset to keep every"
+        " event"
+    )
+ENGAGEMENT_RETENTION_MONTHS = int(_retention_months) if _retention_months else None
+ENGAGEMENT_ARCHIVE_DIR = env.str("ENGAGEMENT_ARCHIVE_DIR", default="")
+ENGAGEMENT_RETENTION_DROP = env.bool("ENGAGEMENT_RETENTION_DROP", default=False)
+if ENGAGEMENT_ARCHIVE_DIR and ENGAGEMENT_RETENTION_DROP:
+    raise ImproperlyConfigured(
+        "ENGAGEMENT_ARCHIVE_DIR and ENGAGEMENT_RETENTION_DROP=true are both set: retired months"
+        " are archived into the folder, or dropped unarchived; set one of them"
+    )
+if ENGAGEMENT_RETENTION_MONTHS and not (ENGAGEMENT_ARCHIVE_DIR or ENGAGEMENT_RETENTION_DROP):
+    raise ImproperlyConfigured(
+        f"ENGAGEMENT_RETENTION_MONTHS={ENGAGEMENT_RETENTION_MONTHS} retires older months of"
+        " engagement events: set ENGAGEMENT_ARCHIVE_DIR to archive them (pg_dump) before they"
+        " are dropped, or ENGAGEMENT_RETENTION_DROP=true to drop them unarchived"
+    )
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 """engagement's checks for `manage.py doctor` (registered with carnivore/doctor.py by
-EngagementConfig.ready()): content_engagement's partitions are ready, and every stored score,
-count and rollup equals a recount of the raw events."""
+EngagementConfig.ready()): content_engagement's partitions are ready, the retention of old
+months is configured and keeps up, and every stored score, count and rollup equals a recount of
+the raw events."""
 
 from __future__ import annotations
 
@@ -10,6 +11,14 @@ from django.utils import timezone
 
 from carnivore.doctor import CheckResult, doctor_check
 from engagement.models import ContentEngagement
+from engagement.retention import (
+    RetentionError,
+    retention_archive_dir_problem,
+    retention_detached,
+    retention_due,
+    retention_keep_from,
+    retention_policy,
+)
 from engagement.selectors import (
     engagement_partitions,
     engagement_rollup_lag,
@@ -18,6 +27,7 @@ from engagement.selectors import (
 from engagement.services import PARTITION_MONTHS_AHEAD
 
 PARTITIONS = "partitions"
+RETENTION = "retention"
 SCORE_DRIFT = "score drift"
 ROLLUP = "engagement rollup"
 # Events may wait this long for the rollup before the doctor says its worker is not running.
@@ -47,6 +57,39 @@ def check_partitions() -> CheckResult:
         PARTITIONS,
         [f"missing {', '.join(missing)}: run manage.py ensure_partitions"] if missing else [],
         f"{table}: {', '.join(months)} and DEFAULT",
+    )
+
+
+@doctor_check(RETENTION, order=61)
+def check_retention() -> CheckResult:
+    """Check the retention settings and archive folder, that no retired month waits for its
+    archive, and (a warning) that no month older than the setting is still held."""
+    try:
+        policy = retention_policy()
+    except RetentionError as error:
+        return CheckResult.of(RETENTION, [str(error)], "")
+    problems = []
+    if policy.archive_dir and (problem := retention_archive_dir_problem(policy.archive_dir)):
+        problems.append(problem)
+    if waiting := retention_detached():
+        problems.append(
+            f"{', '.join(waiting)} detached from content_engagement but not archived and"
+            " dropped: run manage.py engagement_retention, which says why"
+        )
+    if problems or policy.keep_months is None:
+        return CheckResult.of(RETENTION, problems, policy.describe())
+    keep_from = retention_keep_from(policy.keep_months)
+    if due := retention_due(keep_from):
+        return CheckResult(
+            RETENTION,
+            True,
+            f"{policy.describe()}; {len(due)} older months still held"
+            f" ({due[0].partition} the oldest): the daily engagement_retention job retires them"
+            " (or manage.py engagement_retention)",
+            warning=True,
+        )
+    return CheckResult.of(
+        RETENTION, [], f"{policy.describe()}; events held from {keep_from:%Y-%m-%d}"
     )
 
 

@@ -323,11 +323,19 @@ class EngagementSalt(models.Model):
 
 class EngagementRollupState(models.Model):
     """The rollup's watermark (one row): every event of a transaction older than `next_xid` has
-    been counted; events of `next_xid` and later have not."""
+    been counted; events of `next_xid` and later have not. Also how far back the raw events are
+    held (retention)."""
 
     id = models.SmallIntegerField(primary_key=True, db_default=1)
     next_xid = TransactionIdField()
     drained_at = models.DateTimeField(null=True, blank=True)
+    # Retention (engagement/retention.py) sets these as it retires months of events: the raw
+    # events before `events_held_from` are gone (archived or dropped), and the rollups of those
+    # hours are their record; readers' votes of the hours before `votes_held_from` may have come
+    # from retired events (a vote counts in the hour its event reached the database, which may
+    # be later than the hour it happened). NULL: every event is held.
+    events_held_from = models.DateTimeField(null=True, blank=True)
+    votes_held_from = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "engagement_rollup_state"

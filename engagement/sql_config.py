@@ -1,7 +1,7 @@
 """The SQL objects of engagement: the partition maintenance of content_engagement, the policy
 sets of its tables, the rollup that counts events into figures, the checks of those figures,
-and the analytics views. Each is defined in `engagement/sql/<name>.sql` (see
-carnivore/sql_items.py).
+the retention of old months, and the analytics views. Each is defined in
+`engagement/sql/<name>.sql` (see carnivore/sql_items.py).
 
 The tables themselves (content_engagement, its sequence and DEFAULT partition, the rollups'
 fillfactor) and the first call of engagement_ensure_partitions stay in the migrations."""
@@ -112,6 +112,40 @@ sql_items = [
             ("engagement", "engagement_rollup_state_policies"),
             ("engagement", "engagement_rollup_ahead_policies"),
             ("grid", "grid_rank"),
+        ],
+    ),
+    # Retention: months of events older than ENGAGEMENT_RETENTION_MONTHS detached, archived
+    # and dropped (engagement/retention.py), their rollups kept as their record.
+    sql_item(
+        HERE,
+        "engagement_retention_due",
+        reverse="DROP FUNCTION engagement_retention_due(timestamptz)",
+        dependencies=[("carnivore", "api_roles")],
+    ),
+    sql_item(
+        HERE,
+        "engagement_partition_detach",
+        reverse="DROP FUNCTION engagement_partition_detach(text, timestamptz)",
+        dependencies=[
+            ("carnivore", "api_roles"),
+            ("carnivore", "runtime_role"),
+            ("carnivore", "supabase_auth"),
+            ("engagement", "engagement_retention_due"),
+            ("engagement", "engagement_ensure_partitions"),
+            ("engagement", "engagement_rollup_state_policies"),
+            ("engagement", "engagement_rollup_ahead_policies"),
+            ("audit", "audit_log_policies"),
+        ],
+    ),
+    sql_item(
+        HERE,
+        "engagement_partition_drop",
+        reverse="DROP FUNCTION engagement_partition_drop(text, text)",
+        dependencies=[
+            ("carnivore", "api_roles"),
+            ("carnivore", "runtime_role"),
+            ("carnivore", "supabase_auth"),
+            ("audit", "audit_log_policies"),
         ],
     ),
     # A reader leaves: their events unlinked and re-keyed, their interests removed, audited.

@@ -30,7 +30,7 @@ from carnivore.db_context import ANONYMOUS, run_as
 from carnivore.demo_checks import DEMO_ACCOUNTS_CHECK
 from carnivore.doctor import CheckResult, application_tables, doctor_checks, framework_tables
 from carnivore.jobs import schedules_register
-from engagement.checks import PARTITIONS, ROLLUP, SCORE_DRIFT
+from engagement.checks import PARTITIONS, RETENTION, ROLLUP, SCORE_DRIFT
 from engagement.services import PARTITION_MONTHS_AHEAD, EventInput, engagement_record
 from grid.checks import HOMEPAGE_GRID
 from grid.models import BentoGridItem, RefreshTrigger
@@ -50,6 +50,7 @@ EVERY_CHECK = [
     TRIGGERS,
     AUDIT_LOG,
     PARTITIONS,
+    RETENTION,
     HOMEPAGE_GRID,
     ROLLUP,
     SCORE_DRIFT,
