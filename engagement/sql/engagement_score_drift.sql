@@ -2,14 +2,19 @@
 -- per figure. Each grid item is recounted as of the hour it was scored for (`scored_at`): the
 -- all-time counts, the 24-hour and 7-day sums, the display engagement_score and sentiment, and
 -- reader_weight_7d from the events' distinct (reader, kind, hour stored) votes; then each
--- hourly rollup against the events of its hour, readers' votes included. Only the events the rollup has taken
--- are recounted: those of the transactions below its watermark, and those it noted in
--- engagement_rollup_ahead. An event whose transaction commits after the rollup's last run is not
--- drift but waiting (the doctor's rollup check watches how long), so a recount under live writes
--- compares like with like; an event below the watermark that no run counted is drift. Callers
--- run engagement_rollup_drain first (engagement.selectors.engagement_score_drift does), so that
--- every committed event is covered. Reads every event: a verification, not a hot path. Used by
--- `manage.py verify_scores`, the doctor and the benchmarks; only the service role may run it.
+-- hourly rollup against the events of its hour, readers' votes included; then each reader's
+-- standing bookmark and reaction (engagement_toggles) against their latest such event. The
+-- events that count are those that stand: every event but the bookmarks and reactions that
+-- their reader's later event (by created_at, then id) took back or replaced, and the undos
+-- themselves (engagement_toggle); a standing bookmark or reaction votes once, in the hour it
+-- was stored. Only the events the rollup has taken are recounted: those of the transactions
+-- below its watermark, and those it noted in engagement_rollup_ahead. An event whose
+-- transaction commits after the rollup's last run is not drift but waiting (the doctor's rollup
+-- check watches how long), so a recount under live writes compares like with like; an event
+-- below the watermark that no run counted is drift. Callers run engagement_rollup_drain first
+-- (engagement.selectors.engagement_score_drift does), so that every committed event is covered.
+-- Reads every event: a verification, not a hot path. Used by `manage.py verify_scores`, the
+-- doctor and the benchmarks; only the service role may run it.
 CREATE OR REPLACE FUNCTION public.engagement_score_drift()
 RETURNS TABLE (
     grid_item_id bigint, content_type varchar, content_id bigint, figure text,
@@ -19,20 +24,35 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
     WITH watermark AS (
         SELECT coalesce((SELECT s.next_xid FROM public.engagement_rollup_state s WHERE s.id = 1),
                         '0'::xid8) AS next_xid
-    ), events AS (
-        SELECT e.content_type, e.content_id, e.created_at, e.interaction_type, e.sentiment,
-               coalesce(e.user_id, e.reader_key) AS reader_key,
+    ), taken AS (
+        SELECT e.id, e.content_type, e.content_id, e.created_at, e.interaction_type, e.sentiment,
+               e.inserted_at, coalesce(e.user_id, e.reader_key) AS reader_key,
                date_trunc('hour', e.created_at, 'UTC') AS hour,
                date_trunc('hour', e.inserted_at, 'UTC') AS vote_hour,
-               public.engagement_vote_kind(e.interaction_type, e.sentiment) AS vote_kind
+               public.engagement_vote_kind(e.interaction_type, e.sentiment) AS vote_kind,
+               public.engagement_toggle(e.interaction_type) AS toggle
         FROM public.content_engagement e, watermark w
         WHERE e.insert_xid < w.next_xid
            OR EXISTS (SELECT 1 FROM public.engagement_rollup_ahead a
                       WHERE a.xid = e.insert_xid AND e.id <= a.counted_id)
+    ), latest AS (
+        -- Each reader's latest bookmark or unbookmark (reaction or unreact) on each item.
+        SELECT DISTINCT ON (t.content_type, t.content_id, t.toggle, t.reader_key) t.*
+        FROM taken t WHERE t.toggle IS NOT NULL
+        ORDER BY t.content_type, t.content_id, t.toggle, t.reader_key, t.created_at DESC, t.id DESC
+    ), events AS (
+        -- The events that stand.
+        SELECT t.* FROM taken t WHERE t.toggle IS NULL
+        UNION ALL
+        SELECT l.* FROM latest l WHERE l.interaction_type IN ('bookmark', 'reaction')
     ), votes AS (
         SELECT DISTINCT v.content_type, v.content_id, v.vote_hour AS hour, v.vote_kind,
                         v.reader_key
-        FROM events v WHERE v.vote_kind IS NOT NULL
+        FROM taken v WHERE v.vote_kind IS NOT NULL AND v.toggle IS NULL
+        UNION ALL
+        SELECT l.content_type, l.content_id, l.vote_hour, l.vote_kind, l.reader_key
+        FROM latest l
+        WHERE l.interaction_type IN ('bookmark', 'reaction') AND l.vote_kind IS NOT NULL
     ), item_events AS (
         SELECT g.id, g.content_type, g.content_id, g.scored_at,
                count(e.*) FILTER (WHERE e.interaction_type = 'view') AS views_all,
@@ -85,31 +105,73 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
     ) AS f (figure, stored, recounted)
     WHERE f.stored IS DISTINCT FROM f.recounted
     UNION ALL
-    SELECT NULL, coalesce(r.content_type, e.content_type), coalesce(r.content_id, e.content_id),
-           'rollup ' || to_char(coalesce(r.hour, e.hour) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:00'),
-           coalesce(r.events, 0), coalesce(e.events, 0)
+    -- Each hourly rollup, count by count (a rollup may hold readers' votes of an hour in which
+    -- none of its events happened, or nothing any more: what stood there was taken back).
+    SELECT NULL, coalesce(r.content_type, x.content_type), coalesce(r.content_id, x.content_id),
+           'rollup ' || c.figure || ' '
+               || to_char(coalesce(r.hour, x.hour) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:00'),
+           coalesce(c.stored, 0)::numeric, coalesce(c.recounted, 0)::numeric
     FROM public.engagement_rollups r
     FULL JOIN (
-        SELECT x.content_type, x.content_id, x.hour, count(*) AS events,
-               count(*) FILTER (WHERE x.sentiment = 'positive') AS positive,
-               count(*) FILTER (WHERE x.interaction_type = 'view') AS views
-        FROM events x GROUP BY 1, 2, 3
-    ) e ON e.content_type = r.content_type AND e.content_id = r.content_id AND e.hour = r.hour
-    -- A rollup may hold readers' votes of an hour in which none of its events happened.
-    WHERE coalesce(r.events, 0) <> coalesce(e.events, 0)
-       OR coalesce(r.positive, 0) <> coalesce(e.positive, 0)
-       OR coalesce(r.views, 0) <> coalesce(e.views, 0)
+        SELECT coalesce(e.content_type, v.content_type) AS content_type,
+               coalesce(e.content_id, v.content_id) AS content_id,
+               coalesce(e.hour, v.hour) AS hour,
+               e.events, e.views, e.clicks, e.shares, e.bookmarks, e.comments, e.reactions,
+               e.positive, e.negative, e.neutral, v.views AS reader_views,
+               v.clicks AS reader_clicks, v.shares AS reader_shares,
+               v.bookmarks AS reader_bookmarks, v.comments AS reader_comments,
+               v.positive AS reader_positive, v.negative AS reader_negative
+        FROM (
+            SELECT y.content_type, y.content_id, y.hour, count(*) AS events,
+                   count(*) FILTER (WHERE y.interaction_type = 'view') AS views,
+                   count(*) FILTER (WHERE y.interaction_type = 'click') AS clicks,
+                   count(*) FILTER (WHERE y.interaction_type = 'share') AS shares,
+                   count(*) FILTER (WHERE y.interaction_type = 'bookmark') AS bookmarks,
+                   count(*) FILTER (WHERE y.interaction_type = 'comment') AS comments,
+                   count(*) FILTER (WHERE y.interaction_type = 'reaction') AS reactions,
+                   count(*) FILTER (WHERE y.sentiment = 'positive') AS positive,
+                   count(*) FILTER (WHERE y.sentiment = 'negative') AS negative,
+                   count(*) FILTER (WHERE y.sentiment = 'neutral') AS neutral
+            FROM events y GROUP BY 1, 2, 3
+        ) e
+        FULL JOIN (
+            SELECT y.content_type, y.content_id, y.hour,
+                   count(*) FILTER (WHERE y.vote_kind = 'view') AS views,
+                   count(*) FILTER (WHERE y.vote_kind = 'click') AS clicks,
+                   count(*) FILTER (WHERE y.vote_kind = 'share') AS shares,
+                   count(*) FILTER (WHERE y.vote_kind = 'bookmark') AS bookmarks,
+                   count(*) FILTER (WHERE y.vote_kind = 'comment') AS comments,
+                   count(*) FILTER (WHERE y.vote_kind = 'positive') AS positive,
+                   count(*) FILTER (WHERE y.vote_kind = 'negative') AS negative
+            FROM votes y GROUP BY 1, 2, 3
+        ) v ON v.content_type = e.content_type AND v.content_id = e.content_id AND v.hour = e.hour
+    ) x ON x.content_type = r.content_type AND x.content_id = r.content_id AND x.hour = r.hour
+    CROSS JOIN LATERAL (VALUES
+        ('events', r.events, x.events), ('views', r.views, x.views),
+        ('clicks', r.clicks, x.clicks), ('shares', r.shares, x.shares),
+        ('bookmarks', r.bookmarks, x.bookmarks), ('comments', r.comments, x.comments),
+        ('reactions', r.reactions, x.reactions), ('positive', r.positive, x.positive),
+        ('negative', r.negative, x.negative), ('neutral', r.neutral, x.neutral),
+        ('reader_views', r.reader_views, x.reader_views),
+        ('reader_clicks', r.reader_clicks, x.reader_clicks),
+        ('reader_shares', r.reader_shares, x.reader_shares),
+        ('reader_bookmarks', r.reader_bookmarks, x.reader_bookmarks),
+        ('reader_comments', r.reader_comments, x.reader_comments),
+        ('reader_positive', r.reader_positive, x.reader_positive),
+        ('reader_negative', r.reader_negative, x.reader_negative)
+    ) AS c (figure, stored, recounted)
+    WHERE coalesce(c.stored, 0) <> coalesce(c.recounted, 0)
     UNION ALL
-    SELECT NULL, r.content_type, r.content_id,
-           'rollup readers ' || to_char(r.hour AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:00'),
-           (r.reader_views + r.reader_clicks + r.reader_shares + r.reader_bookmarks
-            + r.reader_comments + r.reader_positive + r.reader_negative)::numeric,
-           coalesce(v.votes, 0)::numeric
-    FROM public.engagement_rollups r
-    LEFT JOIN (SELECT x.content_type, x.content_id, x.hour, count(*) AS votes FROM votes x GROUP BY 1, 2, 3) v
-           ON v.content_type = r.content_type AND v.content_id = r.content_id AND v.hour = r.hour
-    WHERE (r.reader_views + r.reader_clicks + r.reader_shares + r.reader_bookmarks
-           + r.reader_comments + r.reader_positive + r.reader_negative) IS DISTINCT FROM coalesce(v.votes, 0)
+    -- Each reader's standing bookmark and reaction: the event the rollup keeps as standing, by
+    -- id, against their latest such event (the reader is not named).
+    SELECT NULL, coalesce(t.content_type, l.content_type), coalesce(t.content_id, l.content_id),
+           'standing ' || coalesce(t.toggle, l.toggle), t.event_id::numeric, l.id::numeric
+    FROM public.engagement_toggles t
+    FULL JOIN latest l
+      ON l.content_type = t.content_type AND l.content_id = t.content_id
+     AND l.toggle = t.toggle AND l.reader_key = t.reader_key
+    WHERE (t.event_id, t.event_created_at, t.event_inserted_at, t.interaction_type, t.sentiment)
+          IS DISTINCT FROM (l.id, l.created_at, l.inserted_at, l.interaction_type, l.sentiment)
 $$;
 REVOKE ALL ON FUNCTION public.engagement_score_drift() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.engagement_score_drift() TO service_role;
