@@ -80,14 +80,21 @@ BEGIN
         SELECT own_xid, max(r.id) FROM batch_rows r WHERE r.insert_xid = own_xid
         HAVING count(*) > 0
         ON CONFLICT (xid) DO UPDATE SET counted_id = greatest(a.counted_id, excluded.counted_id)
+    ), kinds AS (
+        -- What each kind of event in the batch counts as, worked out once per kind (a call of
+        -- a function with a search_path of its own per event cost a large batch a second).
+        SELECT k.interaction_type, k.sentiment,
+               public.engagement_vote_kind(k.interaction_type, k.sentiment) AS vote_kind,
+               public.engagement_toggle(k.interaction_type) AS toggle
+        FROM (SELECT DISTINCT r.interaction_type, r.sentiment FROM batch_rows r) k
     ), batch AS (
         SELECT r.id, r.content_type, r.content_id, r.created_at, r.inserted_at,
                date_trunc('hour', r.created_at, 'UTC') AS hour,
                date_trunc('hour', r.inserted_at, 'UTC') AS vote_hour,
-               r.interaction_type, r.sentiment, r.reader_key,
-               public.engagement_vote_kind(r.interaction_type, r.sentiment) AS vote_kind,
-               public.engagement_toggle(r.interaction_type) AS toggle
+               r.interaction_type, r.sentiment, r.reader_key, k.vote_kind, k.toggle
         FROM batch_rows r
+        JOIN kinds k ON k.interaction_type = r.interaction_type
+                    AND coalesce(k.sentiment, '') = coalesce(r.sentiment, '')
     ), new_votes AS (
         -- Bookmarks and reactions vote through what stands (below), not by the hour.
         INSERT INTO public.engagement_votes (content_type, content_id, hour, kind, reader_key)
