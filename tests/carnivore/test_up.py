@@ -90,7 +90,7 @@ def test_up_sets_up_idempotently(scratch_database):
         ("reader", False, ""),
         ("weekly-import", False, ""),
     ]
-    assert (tiles, schedules) == (7, 5)
+    assert (tiles, schedules) == (7, 6)
 
 
 def ctrl_c(process: subprocess.Popen) -> None:
