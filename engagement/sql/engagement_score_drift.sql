@@ -207,7 +207,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
     -- A standing row whose event was retired stands in for it.
     WHERE coalesce(t.event_created_at, 'infinity') >= w.events_from
       AND (t.event_id, t.event_created_at, t.event_inserted_at, t.interaction_type, t.sentiment)
-          IS DISTINCT FROM (l.id, l.created_at, l.inserted_at, l.interaction_type, l.sentiment))
+          IS DISTINCT FROM (l.id, l.created_at, l.inserted_at, l.interaction_type, l.sentiment)
 $$;
 REVOKE ALL ON FUNCTION public.engagement_score_drift() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.engagement_score_drift() TO service_role;
