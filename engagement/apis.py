@@ -67,8 +67,23 @@ class EventIn(StrictSerializer):
 
     content_type = serializers.ChoiceField(choices=ContentType.choices)
     content_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    interaction_type = serializers.ChoiceField(choices=InteractionType.choices)
-    sentiment = serializers.ChoiceField(choices=Sentiment.choices, required=False, allow_null=True)
+    interaction_type = serializers.ChoiceField(
+        choices=InteractionType.choices,
+        help_text=(
+            "`unbookmark` and `unreact` take back the reader's bookmark or reaction on the"
+            " content; a reaction replaces the reader's earlier one. Of a reader's bookmarks"
+            " and unbookmarks (reactions and unreacts) on one content only the latest counts,"
+            " by `occurred_at`, then by the order stored; an undo with nothing to undo changes"
+            " nothing. Anonymous readers are told apart by a fingerprint of the day (address"
+            " and user agent), so their undo counts that day, from that browser."
+        ),
+    )
+    sentiment = serializers.ChoiceField(
+        choices=Sentiment.choices,
+        required=False,
+        allow_null=True,
+        help_text="Comments and reactions only.",
+    )
     sentiment_score = serializers.DecimalField(
         max_digits=4, decimal_places=3, min_value=-1, max_value=1, required=False, allow_null=True
     )

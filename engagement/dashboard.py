@@ -9,7 +9,6 @@ site, at /admin/dashboard/.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -137,22 +136,36 @@ class BarChart:
         return self.bottom + 16
 
 
-def nice_ceiling(value: int) -> int:
-    """Round up to 1, 2 or 5 times a power of ten, so that the axis reads well."""
-    if value <= 0:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
-    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
+AXIS_STEPS = (1, 2, 5)  # times a power of ten
+MOST_INTERVALS = 5
+
+
+def axis_ticks(highest: int, *, most: int = MOST_INTERVALS) -> list[int]:
+    """Return the y axis's ticks for whole counts up to `highest`: 0, then equal steps of 1, 2
+    or 5 times a power of ten (never below 1: counts are whole), the smallest step that
+    reaches `highest` in at most `most` intervals. The last tick, at or above `highest`, is
+    the top of the axis; every label is a distinct round number (0 / 1 / 2 / 3 / 4 / 5, not
+    0 / 2 / 5). An axis without events reads 0 / 1."""
+    if highest <= 0:
+        return [0, 1]
+    power = 1
+    while True:
+        for step in (factor * power for factor in AXIS_STEPS):
+            intervals = -(-highest // step)  # rounded up
+            if intervals <= most:
+                return [step * n for n in range(intervals + 1)]
+        power *= 10
 
 
 def bar_chart(
     days: list[DayCount], *, width: int = 760, height: int = 240, label_every: int = 5
 ) -> BarChart:
-    """Lay out one bar per day, the y axis from 0 to a round maximum."""
+    """Lay out one bar per day, the y axis from 0 to its top tick (`axis_ticks`)."""
     left, top, bottom_margin = 48, 12, 24
     plot_height = height - top - bottom_margin
     bottom = top + plot_height
-    ceiling = nice_ceiling(max((d.events for d in days), default=0))
+    ticks = axis_ticks(max((d.events for d in days), default=0))
+    ceiling = ticks[-1]
     slot = (width - left) / max(len(days), 1)
     bars = []
     x_ticks = []
@@ -171,10 +184,7 @@ def bar_chart(
         )
         if n % label_every == 0:
             x_ticks.append(Tick(round(x + slot / 2, 2), day.day.strftime("%b %-d")))
-    y_ticks = [
-        Tick(round(bottom - plot_height * fraction, 2), f"{round(ceiling * fraction):,}")
-        for fraction in (0, 0.5, 1)
-    ]
+    y_ticks = [Tick(round(bottom - plot_height * tick / ceiling, 2), f"{tick:,}") for tick in ticks]
     return BarChart(width, height, left, bottom, bars, y_ticks, x_ticks)
 
 

@@ -72,6 +72,9 @@ class InteractionType(models.TextChoices):
     BOOKMARK = "bookmark"
     COMMENT = "comment"
     REACTION = "reaction"
+    # The undos: a reader takes back their bookmark, or their reaction (see EngagementToggle).
+    UNBOOKMARK = "unbookmark"
+    UNREACT = "unreact"
 
 
 class Sentiment(models.TextChoices):
@@ -83,8 +86,23 @@ class Sentiment(models.TextChoices):
 SENTIMENT_INTERACTIONS = (InteractionType.COMMENT, InteractionType.REACTION)
 
 
+class Toggle(models.TextChoices):
+    """What a reader has on an item or not, and may take back: a bookmark, a reaction."""
+
+    BOOKMARK = "bookmark"
+    REACTION = "reaction"
+
+
+# The interaction that sets each toggle, and the one that undoes it.
+TOGGLE_INTERACTIONS = {
+    Toggle.BOOKMARK: (InteractionType.BOOKMARK, InteractionType.UNBOOKMARK),
+    Toggle.REACTION: (InteractionType.REACTION, InteractionType.UNREACT),
+}
+
+
 class ContentEngagement(models.Model):
-    """One reader interaction with one piece of content. Never updated, never deleted.
+    """One reader interaction with one piece of content. Never updated, never deleted: a
+    bookmark or reaction is taken back by an event of its own (`unbookmark`, `unreact`).
 
     The row is its own record of who and when (no audit-log copy): `user`, the database role
     (`db_role`) and staff role (`app_role`) it was inserted under, `created_at`, and
@@ -206,10 +224,13 @@ class EngagementRollup(models.Model):
     """Counts of one content's events in one hour, and of its distinct readers' actions.
 
     Written only by the rollup (engagement/sql/engagement_rollup_drain.sql): no modified_at.
-    The event counts are of the events that happened in the hour (`created_at`); `reader_*`
-    count each reader once per kind of action that reached the database in the hour
-    (`inserted_at`: one reader, one vote, however the client dates its events);
-    `reader_positive`/`reader_negative` are comments and reactions with that sentiment.
+    The event counts are of the events that happened in the hour (`created_at`) and stand: a
+    bookmark or reaction its reader has since taken back or replaced counts no more (its hour's
+    counts go down when the undo is taken), and an undo counts nowhere (see EngagementToggle).
+    `reader_*` count each reader once per kind of action that reached the database in the hour
+    (`inserted_at`: one reader, one vote, however the client dates its events), and a standing
+    bookmark or reaction once, in the hour it was stored; `reader_positive`/`reader_negative`
+    are comments and reactions with that sentiment.
     """
 
     created_at = models.DateTimeField(db_default=Now(), editable=False)
@@ -304,6 +325,56 @@ class EngagementVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.content_type} {self.content_id} at {self.hour}"
+
+
+class EngagementToggle(models.Model):
+    """One reader's bookmark, or reaction, on an item, as it stands: the latest of their
+    bookmark and unbookmark events (reaction and unreact events) that the rollup has taken.
+
+    Events are never changed, so a reader takes back a bookmark or a reaction with an event of
+    its own (`unbookmark`, `unreact`), and a new reaction replaces their earlier one. "Latest"
+    is by `created_at` (when it happened), then by id (the order stored). What the reader's
+    events leave standing counts, once, in every figure: a bookmark or reaction event that
+    stands counts in its hour's rollup like any event, and votes in the hour it reached the
+    database; one replaced or taken back counts nowhere; an undo counts nowhere itself. So an
+    undo without a bookmark before it changes nothing, and bookmark, unbookmark, bookmark is
+    one bookmark. Written only by the rollup (engagement/sql/engagement_rollup_drain.sql), which
+    moves a reader's contribution from their old standing event to the new one.
+    """
+
+    pk = models.CompositePrimaryKey("content_type", "content_id", "toggle", "reader_key")
+    content_type = models.CharField(max_length=32, choices=ContentType.choices)
+    content_id = models.BigIntegerField()
+    toggle = models.CharField(max_length=16, choices=Toggle.choices)
+    reader_key = models.UUIDField()
+    # The standing event: its key in content_engagement (id, created_at), and what it was.
+    event_id = models.BigIntegerField()
+    event_created_at = models.DateTimeField()
+    event_inserted_at = models.DateTimeField()
+    interaction_type = models.CharField(max_length=16, choices=InteractionType.choices)
+    sentiment = models.CharField(max_length=16, choices=Sentiment.choices, null=True, blank=True)  # noqa: DJ001
+
+    class Meta:
+        db_table = "engagement_toggles"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        toggle=Toggle.BOOKMARK,
+                        interaction_type__in=TOGGLE_INTERACTIONS[Toggle.BOOKMARK],
+                    )
+                    | Q(
+                        toggle=Toggle.REACTION,
+                        interaction_type__in=TOGGLE_INTERACTIONS[Toggle.REACTION],
+                    )
+                )
+                & (Q(sentiment__isnull=True) | Q(interaction_type=InteractionType.REACTION)),
+                name="engagement_toggles_event_fits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interaction_type} on {self.content_type} {self.content_id}"
 
 
 class EngagementSalt(models.Model):

@@ -4,8 +4,9 @@
 --
 -- What the reader did stays counted, but no longer points to them: their events lose their
 -- user_id, and their reader_key (the user's id for a signed-in reader) becomes one fresh random
--- uuid, the same in engagement_votes, so that every rollup, vote and figure still equals a
--- recount of the events (engagement_score_drift stays empty) and nothing leads back to the
+-- uuid, the same in engagement_votes and in engagement_toggles (their standing bookmarks and
+-- reactions, counted among `votes_rekeyed`), so that every rollup, vote and figure still equals
+-- a recount of the events (engagement_score_drift stays empty) and nothing leads back to the
 -- person. Their interests are removed (the owner's DELETE is not turned into a soft delete: see
 -- UserInterest's triggers). The erasure itself is audited: one audit_log row (carnivore_user,
 -- DELETE, the user's id) naming who asked (the claims' sub: the reader, or the operator).
@@ -14,14 +15,15 @@
 -- SECURITY DEFINER function is the one path that unlinks them, with an empty search_path. It
 -- locks the rollup's watermark row first, as engagement_rollup_drain does, so that no rollup
 -- runs between the rewrite of the events and that of the votes. The events are found by the
--- index content_engagement_user_recent; the votes by a scan of engagement_votes (an index on
--- reader_key would cost every rollup a write for the sake of rare erasures).
+-- index content_engagement_user_recent; the votes and toggles by a scan of their tables (an
+-- index on reader_key would cost every rollup a write for the sake of rare erasures).
 CREATE OR REPLACE FUNCTION public.engagement_reader_erase(erased uuid)
 RETURNS TABLE (events_unlinked bigint, votes_rekeyed bigint, interests_removed bigint,
                audit_log_id bigint)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
     stand_in uuid := pg_catalog.gen_random_uuid();
+    toggles_rekeyed bigint;
 BEGIN
     IF erased IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
@@ -35,6 +37,9 @@ BEGIN
 
     UPDATE public.engagement_votes v SET reader_key = stand_in WHERE v.reader_key = erased;
     GET DIAGNOSTICS votes_rekeyed = ROW_COUNT;
+    UPDATE public.engagement_toggles t SET reader_key = stand_in WHERE t.reader_key = erased;
+    GET DIAGNOSTICS toggles_rekeyed = ROW_COUNT;
+    votes_rekeyed := votes_rekeyed + toggles_rekeyed;
 
     DELETE FROM public.user_interests i WHERE i.user_id = erased;
     GET DIAGNOSTICS interests_removed = ROW_COUNT;

@@ -35,13 +35,17 @@ BEGIN
     SELECT e.content_type, e.content_id, recorded_for, e.interaction_type, e.sentiment,
            e.sentiment_score, e.comment_text, coalesce(e.metadata, '{}'::jsonb), e.event_uuid,
            coalesce(e.created_at, now())
-    FROM jsonb_to_recordset(events) AS e (
+    FROM ROWS FROM (jsonb_to_recordset(events) AS (
         content_type varchar, content_id bigint, interaction_type varchar, sentiment varchar,
         sentiment_score numeric, comment_text text, metadata jsonb, event_uuid uuid,
-        created_at timestamptz)
+        created_at timestamptz)) WITH ORDINALITY AS e (
+        content_type, content_id, interaction_type, sentiment, sentiment_score, comment_text,
+        metadata, event_uuid, created_at, n)
     -- Event keys are claimed in one order by every writer: two batches retrying the same
-    -- events in different orders would otherwise deadlock on each other's keys.
-    ORDER BY e.event_uuid;
+    -- events in different orders would otherwise deadlock on each other's keys. Events without
+    -- a key keep the batch's order, which is the order of their ids: a reader's bookmark and
+    -- unbookmark of one instant stand in the order sent (engagement_toggle).
+    ORDER BY e.event_uuid, e.n;
     GET DIAGNOSTICS stored = ROW_COUNT;
     RETURN jsonb_build_object('stored', stored);
 END

@@ -1,5 +1,5 @@
 -- engagement_rollup_drain(): count every event committed since the last run into the hourly
--- rollups and the grid items' figures, exactly once; returns how many events it counted.
+-- rollups and the grid items' figures, exactly once; returns how many events it took.
 -- Run every second by the rollup worker (`manage.py engagement_rollup_worker`, started by `up`),
 -- and first thing by the grid refresh and verify_scores, so that they see every committed event.
 --
@@ -17,10 +17,14 @@
 -- For each (content, hour) it adds the events' counts to the rollup (by the hour they happened),
 -- and the readers' votes that are new (engagement_votes: one per reader, kind of action, item and
 -- hour the action reached the database, so that backdating cannot vote twice; the reader is the
--- event's user, else its reader_key) to its reader_*
--- counts; creates the grid rows of content seen for the first time (from grid_item_sources);
--- adds to the items' all-time counts; and recomputes their window figures
--- (engagement_figures_update). It also keeps the salts of anonymous readers' fingerprints ready:
+-- event's user, else its reader_key) to its reader_* counts. Bookmarks and reactions count by
+-- what stands (engagement_toggles, engagement_toggle): when a reader's bookmark, unbookmark,
+-- reaction or unreact is later than what stood for them on the item, it stands instead, and the
+-- reader's contribution moves: the old bookmark or reaction is taken away from its hour's counts
+-- and its vote from the hour it was stored, the new one (unless it is an undo) added to its own.
+-- Counts may so go down, never below nothing: only what was added is taken away. It creates the
+-- grid rows of content seen for the first time (from grid_item_sources); adds to the items'
+-- all-time counts; and recomputes their window figures (engagement_figures_update). It also keeps the salts of anonymous readers' fingerprints ready:
 -- today's and tomorrow's made, past days' deleted. SECURITY DEFINER: the service role runs it,
 -- the owner writes.
 CREATE OR REPLACE FUNCTION public.engagement_rollup_drain() RETURNS integer
@@ -32,6 +36,7 @@ DECLARE
     own_counted_to bigint;
     deltas public.engagement_delta[];
     counted integer;
+    touched public.engagement_content[];
 BEGIN
     SELECT s.next_xid INTO from_xid FROM public.engagement_rollup_state s WHERE s.id = 1 FOR UPDATE;
     IF NOT FOUND THEN
@@ -75,41 +80,107 @@ BEGIN
         SELECT own_xid, max(r.id) FROM batch_rows r WHERE r.insert_xid = own_xid
         HAVING count(*) > 0
         ON CONFLICT (xid) DO UPDATE SET counted_id = greatest(a.counted_id, excluded.counted_id)
+    ), kinds AS (
+        -- What each kind of event in the batch counts as, worked out once per kind (a call of
+        -- a function with a search_path of its own per event cost a large batch a second).
+        SELECT k.interaction_type, k.sentiment,
+               public.engagement_vote_kind(k.interaction_type, k.sentiment) AS vote_kind,
+               public.engagement_toggle(k.interaction_type) AS toggle
+        FROM (SELECT DISTINCT r.interaction_type, r.sentiment FROM batch_rows r) k
     ), batch AS (
-        SELECT r.content_type, r.content_id, date_trunc('hour', r.created_at, 'UTC') AS hour,
+        SELECT r.id, r.content_type, r.content_id, r.created_at, r.inserted_at,
+               date_trunc('hour', r.created_at, 'UTC') AS hour,
                date_trunc('hour', r.inserted_at, 'UTC') AS vote_hour,
-               r.interaction_type, r.sentiment, r.reader_key,
-               public.engagement_vote_kind(r.interaction_type, r.sentiment) AS vote_kind
+               r.interaction_type, r.sentiment, r.reader_key, k.vote_kind, k.toggle
         FROM batch_rows r
+        JOIN kinds k ON k.interaction_type = r.interaction_type
+                    AND coalesce(k.sentiment, '') = coalesce(r.sentiment, '')
     ), new_votes AS (
+        -- Bookmarks and reactions vote through what stands (below), not by the hour.
         INSERT INTO public.engagement_votes (content_type, content_id, hour, kind, reader_key)
         SELECT DISTINCT b.content_type, b.content_id, b.vote_hour, b.vote_kind, b.reader_key
-        FROM batch b WHERE b.vote_kind IS NOT NULL
+        FROM batch b WHERE b.vote_kind IS NOT NULL AND b.toggle IS NULL
         ORDER BY 1, 2, 3, 4, 5
         ON CONFLICT DO NOTHING
         RETURNING content_type, content_id, hour, kind
+    ), latest AS (
+        -- Each reader's latest bookmark or unbookmark (reaction or unreact) on an item in the
+        -- batch: when it happened, then the order stored.
+        SELECT DISTINCT ON (b.content_type, b.content_id, b.toggle, b.reader_key) b.*
+        FROM batch b WHERE b.toggle IS NOT NULL
+        ORDER BY b.content_type, b.content_id, b.toggle, b.reader_key, b.created_at DESC, b.id DESC
+    ), moved AS (
+        -- Those later than what stood for the reader (nothing, or an event taken earlier): the
+        -- new standing event, and the old one, whose counts and vote it takes over.
+        SELECT l.*, t.event_created_at AS old_created_at, t.event_inserted_at AS old_inserted_at,
+               t.interaction_type AS old_interaction_type, t.sentiment AS old_sentiment
+        FROM latest l
+        LEFT JOIN public.engagement_toggles t
+          ON t.content_type = l.content_type AND t.content_id = l.content_id
+         AND t.toggle = l.toggle AND t.reader_key = l.reader_key
+        WHERE t.reader_key IS NULL OR (l.created_at, l.id) > (t.event_created_at, t.event_id)
+    ), standing AS (
+        INSERT INTO public.engagement_toggles AS t (
+            content_type, content_id, toggle, reader_key, event_id, event_created_at,
+            event_inserted_at, interaction_type, sentiment)
+        SELECT m.content_type, m.content_id, m.toggle, m.reader_key, m.id, m.created_at,
+               m.inserted_at, m.interaction_type, m.sentiment
+        FROM moved m
+        ORDER BY 1, 2, 3, 4
+        ON CONFLICT (content_type, content_id, toggle, reader_key) DO UPDATE SET
+            event_id = excluded.event_id,
+            event_created_at = excluded.event_created_at,
+            event_inserted_at = excluded.event_inserted_at,
+            interaction_type = excluded.interaction_type,
+            sentiment = excluded.sentiment
+    ), counted_events AS (
+        -- What each event adds to its hour's counts: every other event, once; a bookmark or
+        -- reaction that now stands, once; the one it replaced (if it was a bookmark or a
+        -- reaction, not an undo), taken away from its hour.
+        SELECT b.content_type, b.content_id, b.hour, b.interaction_type, b.sentiment, 1 AS n
+        FROM batch b WHERE b.toggle IS NULL
+        UNION ALL
+        SELECT m.content_type, m.content_id, m.hour, m.interaction_type, m.sentiment, 1
+        FROM moved m WHERE m.interaction_type IN ('bookmark', 'reaction')
+        UNION ALL
+        SELECT m.content_type, m.content_id, date_trunc('hour', m.old_created_at, 'UTC'),
+               m.old_interaction_type, m.old_sentiment, -1
+        FROM moved m WHERE m.old_interaction_type IN ('bookmark', 'reaction')
+    ), counted_votes AS (
+        -- The readers' new votes of the hour, and a standing bookmark's or reaction's vote,
+        -- moved from the hour the old one was stored to the hour the new one was.
+        SELECT v.content_type, v.content_id, v.hour, v.kind, 1 AS n FROM new_votes v
+        UNION ALL
+        SELECT m.content_type, m.content_id, m.vote_hour, m.vote_kind, 1
+        FROM moved m WHERE m.interaction_type IN ('bookmark', 'reaction') AND m.vote_kind IS NOT NULL
+        UNION ALL
+        SELECT m.content_type, m.content_id, date_trunc('hour', m.old_inserted_at, 'UTC'),
+               public.engagement_vote_kind(m.old_interaction_type, m.old_sentiment), -1
+        FROM moved m
+        WHERE m.old_interaction_type IN ('bookmark', 'reaction')
+          AND public.engagement_vote_kind(m.old_interaction_type, m.old_sentiment) IS NOT NULL
     ), votes AS (
         SELECT v.content_type, v.content_id, v.hour,
-               count(*) FILTER (WHERE v.kind = 'view') AS views,
-               count(*) FILTER (WHERE v.kind = 'click') AS clicks,
-               count(*) FILTER (WHERE v.kind = 'share') AS shares,
-               count(*) FILTER (WHERE v.kind = 'bookmark') AS bookmarks,
-               count(*) FILTER (WHERE v.kind = 'comment') AS comments,
-               count(*) FILTER (WHERE v.kind = 'positive') AS positive,
-               count(*) FILTER (WHERE v.kind = 'negative') AS negative
-        FROM new_votes v GROUP BY 1, 2, 3
+               sum(v.n) FILTER (WHERE v.kind = 'view') AS views,
+               sum(v.n) FILTER (WHERE v.kind = 'click') AS clicks,
+               sum(v.n) FILTER (WHERE v.kind = 'share') AS shares,
+               sum(v.n) FILTER (WHERE v.kind = 'bookmark') AS bookmarks,
+               sum(v.n) FILTER (WHERE v.kind = 'comment') AS comments,
+               sum(v.n) FILTER (WHERE v.kind = 'positive') AS positive,
+               sum(v.n) FILTER (WHERE v.kind = 'negative') AS negative
+        FROM counted_votes v GROUP BY 1, 2, 3
     ), counts AS (
-        SELECT b.content_type, b.content_id, b.hour, count(*) AS events,
-               count(*) FILTER (WHERE b.interaction_type = 'view') AS views,
-               count(*) FILTER (WHERE b.interaction_type = 'click') AS clicks,
-               count(*) FILTER (WHERE b.interaction_type = 'share') AS shares,
-               count(*) FILTER (WHERE b.interaction_type = 'bookmark') AS bookmarks,
-               count(*) FILTER (WHERE b.interaction_type = 'comment') AS comments,
-               count(*) FILTER (WHERE b.interaction_type = 'reaction') AS reactions,
-               count(*) FILTER (WHERE b.sentiment = 'positive') AS positive,
-               count(*) FILTER (WHERE b.sentiment = 'negative') AS negative,
-               count(*) FILTER (WHERE b.sentiment = 'neutral') AS neutral
-        FROM batch b GROUP BY 1, 2, 3
+        SELECT c.content_type, c.content_id, c.hour, sum(c.n) AS events,
+               sum(c.n) FILTER (WHERE c.interaction_type = 'view') AS views,
+               sum(c.n) FILTER (WHERE c.interaction_type = 'click') AS clicks,
+               sum(c.n) FILTER (WHERE c.interaction_type = 'share') AS shares,
+               sum(c.n) FILTER (WHERE c.interaction_type = 'bookmark') AS bookmarks,
+               sum(c.n) FILTER (WHERE c.interaction_type = 'comment') AS comments,
+               sum(c.n) FILTER (WHERE c.interaction_type = 'reaction') AS reactions,
+               sum(c.n) FILTER (WHERE c.sentiment = 'positive') AS positive,
+               sum(c.n) FILTER (WHERE c.sentiment = 'negative') AS negative,
+               sum(c.n) FILTER (WHERE c.sentiment = 'neutral') AS neutral
+        FROM counted_events c GROUP BY 1, 2, 3
     )
     -- Events count in the hour they happened; votes in the hour they reached the database
     -- (a client cannot vote again by backdating): one delta per (content, hour) of either.
@@ -122,12 +193,42 @@ BEGIN
                coalesce(v.bookmarks, 0), coalesce(v.comments, 0), coalesce(v.positive, 0),
                coalesce(v.negative, 0))::public.engagement_delta
                ORDER BY content_type, content_id, hour),
-           coalesce(sum(c.events), 0)
-    INTO deltas, counted
+           (SELECT count(*) FROM batch_rows),
+           ARRAY(SELECT DISTINCT ROW(r.content_type, r.content_id)::public.engagement_content
+                 FROM batch_rows r)
+    INTO deltas, counted, touched
     FROM counts c
     FULL JOIN votes v USING (content_type, content_id, hour);
 
     IF counted > 0 THEN
+        -- A delta that takes something back (a bookmark or reaction replaced or undone) applies
+        -- to the rollup row that counted it: an UPDATE, for an INSERT's proposed row would be
+        -- checked against the rollups' CHECKs, and refused, before it met that row.
+        UPDATE public.engagement_rollups r SET
+            events = r.events + d.events,
+            views = r.views + d.views,
+            clicks = r.clicks + d.clicks,
+            shares = r.shares + d.shares,
+            bookmarks = r.bookmarks + d.bookmarks,
+            comments = r.comments + d.comments,
+            reactions = r.reactions + d.reactions,
+            positive = r.positive + d.positive,
+            negative = r.negative + d.negative,
+            neutral = r.neutral + d.neutral,
+            reader_views = r.reader_views + d.reader_views,
+            reader_clicks = r.reader_clicks + d.reader_clicks,
+            reader_shares = r.reader_shares + d.reader_shares,
+            reader_bookmarks = r.reader_bookmarks + d.reader_bookmarks,
+            reader_comments = r.reader_comments + d.reader_comments,
+            reader_positive = r.reader_positive + d.reader_positive,
+            reader_negative = r.reader_negative + d.reader_negative
+        FROM unnest(deltas) d
+        WHERE r.content_type = d.content_type AND r.content_id = d.content_id AND r.hour = d.hour
+          AND least(d.events, d.views, d.clicks, d.shares, d.bookmarks,
+                    d.comments, d.reactions, d.positive, d.negative, d.neutral,
+                    d.reader_views, d.reader_clicks, d.reader_shares, d.reader_bookmarks,
+                    d.reader_comments, d.reader_positive, d.reader_negative) < 0;
+
         INSERT INTO public.engagement_rollups AS r (
             content_type, content_id, hour, events, views, clicks, shares, bookmarks, comments,
             reactions, positive, negative, neutral, reader_views, reader_clicks, reader_shares,
@@ -137,6 +238,10 @@ BEGIN
                d.reader_views, d.reader_clicks, d.reader_shares, d.reader_bookmarks,
                d.reader_comments, d.reader_positive, d.reader_negative
         FROM unnest(deltas) d
+        WHERE least(d.events, d.views, d.clicks, d.shares, d.bookmarks,
+                    d.comments, d.reactions, d.positive, d.negative, d.neutral,
+                    d.reader_views, d.reader_clicks, d.reader_shares, d.reader_bookmarks,
+                    d.reader_comments, d.reader_positive, d.reader_negative) >= 0
         ON CONFLICT (content_type, content_id, hour) DO UPDATE SET
             events = r.events + excluded.events,
             views = r.views + excluded.views,
@@ -156,13 +261,14 @@ BEGIN
             reader_positive = r.reader_positive + excluded.reader_positive,
             reader_negative = r.reader_negative + excluded.reader_negative;
 
-        -- Grid rows for content seen for the first time. Content hidden since its events were
-        -- stored gets a hidden row (its figures stay exact; it is never shown while hidden).
+        -- Grid rows for content seen for the first time (also through an undo that changed
+        -- nothing). Content hidden since its events were stored gets a hidden row (its figures
+        -- stay exact; it is never shown while hidden).
         INSERT INTO public.bento_grid_items (
             content_type, content_id, content_title, base_score, week_of, data, is_active)
         SELECT s.content_type, s.content_id, s.content_title, s.base_score, s.week_of, s.data,
                s.is_active
-        FROM (SELECT DISTINCT d.content_type, d.content_id FROM unnest(deltas) d) k
+        FROM unnest(touched) k
         JOIN public.grid_item_sources s
           ON s.content_type = k.content_type AND s.content_id = k.content_id
         ORDER BY s.content_type, s.content_id
@@ -178,10 +284,7 @@ BEGIN
         WHERE g.content_type = t.content_type AND g.content_id = t.content_id
           AND (t.views, t.shares, t.bookmarks) <> (0, 0, 0);
 
-        PERFORM public.engagement_figures_update(
-            date_trunc('hour', now(), 'UTC'),
-            ARRAY(SELECT DISTINCT ROW(d.content_type, d.content_id)::public.engagement_content
-                  FROM unnest(deltas) d));
+        PERFORM public.engagement_figures_update(date_trunc('hour', now(), 'UTC'), touched);
     END IF;
 
     IF upto_xid > from_xid THEN

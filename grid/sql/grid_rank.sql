@@ -6,8 +6,9 @@
 --   prior        base_score / 10: the score the weekly analysis gave the content (0..100), so
 --                0..10 points. It orders a new week until readers take over.
 --   readers      10 x log10(1 + weight), weight = the distinct readers' actions of the last 7
---                days (each reader counts once per kind of action, item and hour), weighted by
---                grid_rank_reader_weight(). Log-scaled like Hacker News and Reddit's "hot":
+--                days (each reader counts once per kind of action, item and hour; a bookmark or
+--                reaction once, while it stands: not taken back or replaced, see
+--                engagement_toggle), weighted by grid_rank_reader_weight(). Log-scaled like Hacker News and Reddit's "hot":
 --                every tenfold more engagement adds 10 points, with no cap, so 1,000 and 10,000
 --                readers' actions still order correctly.
 --   age_penalty  10 points per week since the content's week (Reddit's gravity, at the pace of

@@ -7,13 +7,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engagement.dashboard import (
     DayCount,
     ItemSentiment,
+    axis_ticks,
     bar_chart,
     engagement_per_day,
-    nice_ceiling,
     sentiment_per_grid_item,
     sentiment_segments,
 )
@@ -72,11 +74,54 @@ def test_sentiment_per_grid_item_reads_the_7_day_view():
 
 
 @pytest.mark.parametrize(
-    ("value", "ceiling"), [(0, 1), (1, 1), (7, 10), (10, 10), (11, 20), (230, 500), (501, 1000)]
+    ("highest", "ticks"),
+    [
+        (0, [0, 1]),
+        (1, [0, 1]),
+        (2, [0, 1, 2]),
+        (5, [0, 1, 2, 3, 4, 5]),
+        (6, [0, 2, 4, 6]),
+        (7, [0, 2, 4, 6, 8]),
+        (10, [0, 2, 4, 6, 8, 10]),
+        (11, [0, 5, 10, 15]),
+        (230, [0, 50, 100, 150, 200, 250]),
+        (501, [0, 200, 400, 600]),
+        (12_345, [0, 5_000, 10_000, 15_000]),
+    ],
 )
-def test_the_axis_ends_on_a_round_number(value, ceiling):
-    """The y axis ends on 1, 2 or 5 times a power of ten at or above the highest bar."""
-    assert nice_ceiling(value) == ceiling
+def test_the_axis_counts_in_round_steps(highest, ticks):
+    """The y axis counts from 0 in equal whole steps of 1, 2 or 5 times a power of ten, up to
+    the first tick at or above the highest bar, in at most five intervals."""
+    assert axis_ticks(highest) == ticks
+
+
+@given(highest=st.integers(0, 10**12))
+def test_any_axis_has_even_round_distinct_ticks_and_no_empty_interval_on_top(highest):
+    """For any highest count: ticks from 0, evenly spaced by a whole 1, 2 or 5 x 10^k, at most
+    five intervals, the top at or above the highest count but less than a step above it, and
+    no smaller such step would do."""
+    ticks = axis_ticks(highest)
+    step = ticks[1] - ticks[0]
+    assert ticks[0] == 0 and ticks == [step * n for n in range(len(ticks))]
+    mantissa = step // 10 ** (len(str(step)) - 1)
+    assert mantissa in (1, 2, 5) and step == mantissa * 10 ** (len(str(step)) - 1)
+    assert 2 <= len(ticks) <= 6
+    assert ticks[-1] >= highest and (highest == 0 or ticks[-1] - step < highest)
+    smaller = [f * 10**k for k in range(len(str(step))) for f in (1, 2, 5) if f * 10**k < step]
+    assert all(-(-highest // s) > 5 for s in smaller)
+
+
+def test_five_events_read_0_to_5_not_0_2_5():
+    """The dashboard's y axis with 5 events at most reads 0 / 1 / 2 / 3 / 4 / 5, its ticks
+    evenly spaced (it read 0 / 2 / 5: a rounded half-way label)."""
+    days = [DayCount(date(2026, 1, d), events) for d, events in ((1, 0), (2, 5), (3, 2))]
+    chart = bar_chart(days, width=348, height=236)
+    assert [tick.label for tick in chart.y_ticks] == ["0", "1", "2", "3", "4", "5"]
+    gaps = {
+        round(lower.position - upper.position, 6)
+        for lower, upper in zip(chart.y_ticks, chart.y_ticks[1:], strict=False)
+    }
+    assert len(gaps) == 1
 
 
 def test_bars_are_scaled_to_the_axis():
@@ -87,7 +132,7 @@ def test_bars_are_scaled_to_the_axis():
     plot_height = chart.bottom - chart.y_ticks[-1].position
     assert [bar.height for bar in chart.bars] == [0, plot_height / 2, plot_height]
     assert all(bar.y + bar.height == chart.bottom for bar in chart.bars)
-    assert [tick.label for tick in chart.y_ticks] == ["0", "5", "10"]
+    assert [tick.label for tick in chart.y_ticks] == ["0", "2", "4", "6", "8", "10"]
     assert chart.bars[2].x + chart.bars[2].width <= chart.width
 
 

@@ -296,12 +296,15 @@ def preview_tiles(html: str) -> dict[int, str]:
 
 
 def react(item: BentoGridItem, *sentiments: str) -> None:
+    """One reaction per sentiment, each from a reader of its own (a reader's latest reaction
+    replaces their earlier one)."""
     for sentiment in sentiments:
         f.make_engagement(
             content_type=item.content_type,
             content_id=item.content_id,
             interaction_type="reaction",
             sentiment=sentiment,
+            user=f.make_user(),
         )
 
 

@@ -178,12 +178,13 @@ def test_with_the_sample_week_the_lists_fit_and_the_preview_clips_nothing(page: 
     grid_refresh(trigger=RefreshTrigger.COMMAND)
     hero = BentoGridItem.objects.get(grid_position=1)
     BentoGridItem.objects.filter(pk=hero.pk).update(is_pinned=True)  # stays the hero
-    for sentiment in ("positive", "positive", "negative"):
+    for sentiment in ("positive", "positive", "negative"):  # three readers' reactions
         f.make_engagement(
             content_type=hero.content_type,
             content_id=hero.content_id,
             interaction_type="reaction",
             sentiment=sentiment,
+            user=f.make_user(),
         )
     topic = TrendingTopic.objects.order_by("id").first()
     with run_as(admin_identity(editor)):

@@ -92,6 +92,10 @@ engagement_votes        select          denied   denied   denied   denied   deni
 engagement_votes        insert          denied   denied   denied   denied   denied   denied
 engagement_votes        update          denied   denied   denied   denied   denied   denied
 engagement_votes        delete          denied   denied   denied   denied   denied   denied
+engagement_toggles      select          denied   denied   denied   denied   denied   denied
+engagement_toggles      insert          denied   denied   denied   denied   denied   denied
+engagement_toggles      update          denied   denied   denied   denied   denied   denied
+engagement_toggles      delete          denied   denied   denied   denied   denied   denied
 engagement_salts        select          denied   denied   denied   denied   denied   denied
 engagement_salts        insert          denied   denied   denied   denied   denied   denied
 engagement_salts        update          denied   denied   denied   denied   denied   denied
@@ -222,6 +226,12 @@ def world(db) -> World:
         )
         w.rows["engagement_votes"] = {"active": cursor.fetchone()[0]}
         cursor.execute(
+            "INSERT INTO engagement_toggles VALUES ('trending_topic', %s, 'bookmark',"
+            " gen_random_uuid(), 1, now(), now(), 'bookmark') RETURNING reader_key",
+            [topic.id],
+        )
+        w.rows["engagement_toggles"] = {"active": cursor.fetchone()[0]}
+        cursor.execute(
             "INSERT INTO engagement_salts VALUES (current_date, '\\x00')"
             " ON CONFLICT (day) DO UPDATE SET salt = excluded.salt RETURNING day"
         )
@@ -286,6 +296,7 @@ UPDATES = {  # table -> (SET clause, condition the owner checks afterwards)
     "trending_alerts": ("attempts = 42", "attempts = 42"),
     "audit_log": ("record_id = 'changed'", "record_id = 'changed'"),
     "engagement_votes": ("kind = 'click'", "kind = 'click'"),
+    "engagement_toggles": ("interaction_type = 'unbookmark'", "interaction_type = 'unbookmark'"),
     "engagement_salts": ("salt = '\\x01'", "salt = '\\x01'"),
     "engagement_rollup_state": ("drained_at = now()", "drained_at IS NOT NULL"),
     "engagement_rollup_ahead": ("counted_id = 42", "counted_id = 42"),
@@ -294,6 +305,7 @@ UPDATES = {  # table -> (SET clause, condition the owner checks afterwards)
 KEY_COLUMN = {
     "engagement_event_keys": "event_uuid",
     "engagement_votes": "reader_key",
+    "engagement_toggles": "reader_key",
     "engagement_salts": "day",
     "engagement_rollup_ahead": "xid::text",
 }
@@ -370,6 +382,11 @@ def insert_statement(w: World, table: str, who: str, whose: str) -> tuple[str, l
         ),
         "engagement_votes": (
             "INSERT INTO engagement_votes VALUES ('top_video', 1, now(), 'view', gen_random_uuid())",
+            [],
+        ),
+        "engagement_toggles": (
+            "INSERT INTO engagement_toggles VALUES ('top_video', 1, 'reaction', gen_random_uuid(),"
+            " 1, now(), now(), 'unreact')",
             [],
         ),
         "engagement_salts": ("INSERT INTO engagement_salts VALUES ('2030-01-01', '\\x00')", []),

@@ -27,12 +27,14 @@ from carnivore.db_context import ANON, AUTHENTICATED, SERVICE_ROLE, Identity, ru
 from tests.conftest import server_conninfo
 
 # Every (interaction_type, sentiment) an event may carry, and what it counts as in the ranking
-# (engagement/sql/engagement_vote_kind.sql; None: it counts for nothing).
+# (engagement/sql/engagement_vote_kind.sql; None: it counts for nothing). A bookmark or reaction
+# counts only while it stands (see `standing`).
 EVENT_KINDS: dict[tuple[str, str | None], str | None] = {
     ("view", None): "view",
     ("click", None): "click",
     ("share", None): "share",
     ("bookmark", None): "bookmark",
+    ("unbookmark", None): None,
     ("comment", None): "comment",
     ("comment", "neutral"): "comment",
     ("comment", "positive"): "positive",
@@ -40,9 +42,43 @@ EVENT_KINDS: dict[tuple[str, str | None], str | None] = {
     ("reaction", "positive"): "positive",
     ("reaction", "negative"): "negative",
     ("reaction", "neutral"): None,
+    ("unreact", None): None,
 }
 # The argument order of grid_rank_reader_weight (grid/sql/grid_rank.sql).
 VOTE_KINDS = ("view", "click", "share", "bookmark", "comment", "positive", "negative")
+# The toggle each undoable interaction belongs to (engagement/sql/engagement_toggle.sql).
+TOGGLES = {
+    "bookmark": "bookmark",
+    "unbookmark": "bookmark",
+    "reaction": "reaction",
+    "unreact": "reaction",
+}
+
+Kind = tuple[str, str | None]
+
+
+def standing(kinds: Iterable[Kind]) -> list[Kind]:
+    """Of one reader's actions on one item, in the order they happened, those that count: every
+    action but a bookmark or reaction followed by another of its toggle (an undo, or for a
+    reaction the reader's next reaction), and but the undos themselves. Written apart from the
+    SQL, as the rule reads: the test's model of engagement_toggles."""
+    kinds = list(kinds)
+    latest = {TOGGLES[i]: n for n, (i, _) in enumerate(kinds) if i in TOGGLES}
+    return [
+        (i, s)
+        for n, (i, s) in enumerate(kinds)
+        if i not in TOGGLES or (latest[TOGGLES[i]] == n and i in ("bookmark", "reaction"))
+    ]
+
+
+def votes_of(kinds: Iterable[Kind]) -> list[int]:
+    """One reader's votes on one item in one hour, by VOTE_KINDS: one per kind of action among
+    those not undoable, and one for each bookmark or reaction that stands."""
+    stands = standing(kinds)
+    plain = {EVENT_KINDS[kind] for kind in stands if kind[0] not in TOGGLES}
+    toggled = [EVENT_KINDS[kind] for kind in stands if kind[0] in TOGGLES]
+    return [int(vote in plain) + toggled.count(vote) for vote in VOTE_KINDS]
+
 
 _INSERT = """
     INSERT INTO content_engagement (
@@ -185,9 +221,34 @@ def drift(conn: psycopg.Connection) -> list[tuple]:
 
 
 def counted_events(conn: psycopg.Connection) -> int:
-    """How many events the rollups hold."""
+    """How many events the rollups hold (those that stand)."""
     with conn.transaction():
         return conn.execute("SELECT coalesce(sum(events), 0) FROM engagement_rollups").fetchone()[0]
+
+
+def standing_events(conn: psycopg.Connection) -> int:
+    """How many stored events stand (a recount apart from the SQL of the rollup and of
+    engagement_score_drift): every event but the undos, and but each bookmark or reaction
+    followed by a later event of its toggle from the same reader on the same item."""
+    with conn.transaction():
+        return conn.execute(
+            """
+            WITH e AS (
+                SELECT *, coalesce(user_id, reader_key) AS reader,
+                       CASE WHEN interaction_type IN ('bookmark', 'unbookmark') THEN 'bookmark'
+                            WHEN interaction_type IN ('reaction', 'unreact') THEN 'reaction'
+                       END AS toggle
+                FROM content_engagement
+            )
+            SELECT count(*) FROM e
+            WHERE e.interaction_type NOT IN ('unbookmark', 'unreact')
+              AND (e.toggle IS NULL OR NOT EXISTS (
+                  SELECT FROM e later
+                  WHERE later.content_type = e.content_type AND later.content_id = e.content_id
+                    AND later.reader = e.reader AND later.toggle = e.toggle
+                    AND (later.created_at, later.id) > (e.created_at, e.id)))
+            """
+        ).fetchone()[0]
 
 
 def write_path_reset() -> None:
@@ -196,6 +257,6 @@ def write_path_reset() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE content_engagement, engagement_event_keys, engagement_rollups,"
-            " engagement_votes, engagement_rollup_state, bento_grid_items,"
+            " engagement_votes, engagement_toggles, engagement_rollup_state, bento_grid_items,"
             " grid_refresh_runs"
         )

@@ -144,6 +144,12 @@ BAD_INPUTS = [
         "sentiment_score",
     ),
     (
+        "sentiment on an unreact",
+        None,
+        {"interaction_type": "unreact", "sentiment": "negative"},
+        "sentiment",
+    ),
+    (
         "comment text on a share",
         None,
         {"interaction_type": "share", "comment_text": "hi"},

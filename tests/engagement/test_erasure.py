@@ -64,8 +64,8 @@ def record_as(user, events: list[tuple]) -> None:
 
 
 def engaged_reader():
-    """A reader with a token, interests and events on two topics (drained), beside another
-    reader's and anonymous events on the same topics."""
+    """A reader with a token, interests and events on two topics (drained), a bookmark taken
+    back among them, beside another reader's and anonymous events on the same topics."""
     topics = [f.make_topic(), f.make_topic()]
     reader, other = f.make_user(), f.make_user()
     token = Token.objects.create(user=reader)
@@ -74,6 +74,8 @@ def engaged_reader():
         (topics[0], "view", None),
         (topics[0], "view", None),
         (topics[0], "share", None),
+        (topics[0], "bookmark", None),
+        (topics[0], "unbookmark", None),
         (topics[1], "bookmark", None),
         (topics[1], "reaction", "positive"),
         (topics[1], "comment", "negative"),
@@ -130,6 +132,7 @@ def rows_holding(user_id) -> dict[str, int]:
         "content_engagement.user_id",
         "content_engagement.reader_key",
         "engagement_votes.reader_key",
+        "engagement_toggles.reader_key",
         "user_interests.user_id",
         "authtoken_token.user_id",
     } <= set(found)  # the columns that held the reader's id are among those searched
@@ -164,8 +167,8 @@ def test_a_reader_erases_their_account():
     ) - set(
         ContentEngagement.objects.filter(user__isnull=False).values_list("reader_key", flat=True)
     )
-    assert len(stand_ins) == 1  # the reader's six events: one key, nobody's id
-    assert ContentEngagement.objects.filter(reader_key__in=stand_ins).count() == 6
+    assert len(stand_ins) == 1  # the reader's eight events: one key, nobody's id
+    assert ContentEngagement.objects.filter(reader_key__in=stand_ins).count() == 8
     assert aggregates() == before
     assert engagement_score_drift() == []
     erasure = AuditLog.objects.get(table_name="carnivore_user")
@@ -177,8 +180,8 @@ def test_a_reader_erases_their_account():
     assert erasure.old_values == {
         "id": str(reader.id),
         "erased": True,
-        "events_unlinked": 6,
-        "votes_rekeyed": 5,
+        "events_unlinked": 8,
+        "votes_rekeyed": 6,  # a view, a share and a negative comment; 3 bookmarks and reactions
         "interests_removed": 1,
     }
     assert Client().get("/api/me/interests/", headers=auth).status_code == 401
@@ -225,7 +228,7 @@ def test_an_operator_erases_by_username_and_is_named():
     deferred_constraints_hold()
     erasure = AuditLog.objects.get(table_name="carnivore_user")
     assert out == (
-        f"Erased {reader.id}: 6 events unlinked (5 votes re-keyed), interests removed;"
+        f"Erased {reader.id}: 8 events unlinked (6 votes re-keyed), interests removed;"
         f" audit_log #{erasure.id}\n"
     )
     assert (erasure.record_id, erasure.changed_by, erasure.db_role) == (

@@ -29,12 +29,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carnivore.db_context import ANONYMOUS, run_as
+from engagement.models import ContentEngagement
 from engagement.services import EventInput, engagement_record
 from grid.models import BentoGridItem, RefreshTrigger
 from grid.services import grid_refresh
 from tests import factories as f
 from tests.engagement.readers import (
     EVENT_KINDS,
+    TOGGLES,
     VOTE_KINDS,
     Event,
     Reader,
@@ -48,8 +50,11 @@ from tests.engagement.readers import (
     record,
     record_here,
     salt_of_today_ensure,
+    standing_events,
+    votes_of,
     write_path_reset,
 )
+from tests.engagement.readers import standing as what_stands
 
 PROPERTY = settings(
     max_examples=40,
@@ -91,8 +96,10 @@ def reader_weight(counts) -> int:
         return cursor.fetchone()[0]
 
 
-def one_of_each_weight() -> int:
-    return reader_weight([1] * len(VOTE_KINDS))
+def weight_of(kinds) -> int:
+    """The weight of one reader's actions on one item in one hour, in the order sent
+    (readers.votes_of: one vote per kind, a bookmark or reaction only if it stands)."""
+    return reader_weight(votes_of(kinds))
 
 
 def grid_standing(as_of: datetime) -> dict[int, tuple]:
@@ -373,10 +380,17 @@ def five_hundred_of_every_kind() -> list[tuple[str, str | None]]:
     return [EVERY_KIND[n % len(EVERY_KIND)] for n in range(500)]
 
 
+def last_of_each(kinds: list) -> list:
+    """Each kind once, in the order of its last occurrence in `kinds`."""
+    return list(reversed(dict.fromkeys(reversed(kinds))))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_500_event_batch_from_one_client_moves_an_item_as_one_event_of_each_kind():
     """Through the events service (the API's path), one anonymous client's 500 events of every
-    kind move reader_weight_7d and rank_score exactly as one event of each kind does."""
+    kind move reader_weight_7d and rank_score exactly as one event of each kind does, sent in
+    the order of their last occurrence (of bookmarks, unbookmarks, reactions and unreacts only
+    the latest stands)."""
     week_of = timezone.now().date()
     flooded, single = topic_item(Decimal(50), week_of), topic_item(Decimal(50), week_of)
     when = in_this_hour()
@@ -391,15 +405,19 @@ def test_a_500_event_batch_from_one_client_moves_an_item_as_one_event_of_each_ki
             )
         assert stored.stored == len(events)
 
-    send(flooded, five_hundred_of_every_kind(), "203.0.113.10")
-    send(single, EVERY_KIND, "203.0.113.11")
+    flood = five_hundred_of_every_kind()
+    send(flooded, flood, "203.0.113.10")
+    send(single, last_of_each(flood), "203.0.113.11")
     refresh_after_counting_everything()
     as_of = timezone.now()
-    standing = grid_standing(as_of)
-    assert standing[flooded.id][1] == standing[single.id][1] == one_of_each_weight()
-    assert standing[flooded.id][2] == standing[single.id][2]
+    ranks = grid_standing(as_of)
+    assert ranks[flooded.id][1] == ranks[single.id][1] == weight_of(last_of_each(flood))
+    assert ranks[flooded.id][2] == ranks[single.id][2]
     flooded.refresh_from_db()
-    assert flooded.events_7d == 500  # every event is still stored and counted for analytics
+    assert flooded.events_7d == len(what_stands(flood))  # the events that stand, for analytics
+    assert (
+        ContentEngagement.objects.filter(content_id=flooded.content_id).count() == 500
+    )  # every event is still stored
 
 
 @pytest.mark.django_db(transaction=True)
@@ -410,19 +428,21 @@ def test_a_500_event_batch_from_one_client_moves_an_item_as_one_event_of_each_ki
 )
 def test_any_batches_from_one_client_count_each_kind_once(kinds, batches):
     """However many events of whatever kinds one anonymous client sends in an hour, in one or
-    several batches, the item gains one vote per kind of action among them."""
+    several batches, the item gains one vote per kind of action among them, and one for their
+    bookmark and their reaction if their latest such event left one standing."""
     write_path_reset()
     item = topic_item(Decimal(40), timezone.now().date())
     client = anonymous(7)
     when = in_this_hour()
+    sent = []
     with connect() as conn:
         for n in range(batches):
             record(conn, client, batch_of(item, kinds[n::batches], when))
+            sent += kinds[n::batches]
     refresh_after_counting_everything()
-    present = {EVENT_KINDS[kind] for kind in kinds}
-    expected = reader_weight([int(vote in present) for vote in VOTE_KINDS])
     item.refresh_from_db()
-    assert (item.reader_weight_7d, item.events_7d) == (expected, len(kinds))
+    assert (item.reader_weight_7d, item.events_7d) == (weight_of(sent), len(what_stands(sent)))
+    assert item.reader_weight_7d == weight_of(last_of_each(sent))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -454,7 +474,7 @@ def test_two_clients_count_twice_and_a_signed_in_reader_counts_by_user_id():
         for item in (two_addresses, two_agents, one_user, two_users)
         for weight in [BentoGridItem.objects.get(id=item.id).reader_weight_7d]
     }
-    one = one_of_each_weight()
+    one = weight_of(EVERY_KIND * 3)
     assert weights == {
         two_addresses.id: 2 * one,
         two_agents.id: 2 * one,
@@ -466,7 +486,8 @@ def test_two_clients_count_twice_and_a_signed_in_reader_counts_by_user_id():
 @pytest.mark.django_db(transaction=True)
 def test_a_500_event_insert_by_the_anon_role_counts_one_vote_per_kind():
     """A raw INSERT by `anon` with `request.headers` set, as Supabase's REST API makes it, is
-    held to the same rule: 500 events, then 500 more, count as one event of each kind."""
+    held to the same rule: 500 events, then 500 more, count as one event of each kind (in the
+    order of its last occurrence)."""
     item = topic_item(Decimal(50), timezone.now().date())
     when = in_this_hour()
     headers = '{"x-forwarded-for": "203.0.113.30", "user-agent": "curl/8.14.1"}'
@@ -482,13 +503,15 @@ def test_a_500_event_insert_by_the_anon_role_counts_one_vote_per_kind():
                     " SELECT 'trending_topic', %s, k.interaction, k.sentiment, %s"
                     " FROM generate_series(0, 499) AS n"
                     " JOIN jsonb_to_recordset(%s::jsonb) AS k (i int, interaction text, sentiment text)"
-                    "   ON k.i = n %% %s",
+                    "   ON k.i = n %% %s ORDER BY n",
                     [item.content_id, when, _kinds_json(), len(EVERY_KIND)],
                 ).rowcount
                 assert inserted == 500
     refresh_after_counting_everything()
     item.refresh_from_db()
-    assert (item.reader_weight_7d, item.events_7d) == (one_of_each_weight(), 1000)
+    sent = [EVERY_KIND[n % len(EVERY_KIND)] for n in range(500)] * 2
+    assert (item.reader_weight_7d, item.events_7d) == (weight_of(sent), len(what_stands(sent)))
+    assert item.reader_weight_7d == weight_of(last_of_each(sent))
 
 
 def _kinds_json() -> str:
@@ -520,6 +543,121 @@ def test_a_backdated_batch_from_one_client_moves_an_item_as_one_event_of_each_ki
     refresh_after_counting_everything()
     item.refresh_from_db()
     assert (item.events_7d, item.reader_weight_7d) == (167, reader_weight([1, 0, 0, 0, 0, 0, 0]))
+
+
+# 4b. Undo: a reader's bookmark and reaction count as their latest -------------------------
+
+TOGGLE_KINDS = [kind for kind in EVENT_KINDS if kind[0] in TOGGLES]
+TOGGLE_ACTIONS = [kind for kind in TOGGLE_KINDS if kind[0] in ("bookmark", "reaction")]
+UNDO_OF = {"bookmark": ("unbookmark", None), "reaction": ("unreact", None)}
+
+
+def grid_figures(as_of: datetime) -> dict[int, tuple]:
+    """Each grid item's position, every figure the rollup keeps on it, and its rank_score as
+    of `as_of`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT g.id, g.grid_position, g.view_count, g.share_count, g.bookmark_count,"
+            " g.events_24h, g.views_24h, g.shares_24h, g.bookmarks_24h, g.positive_24h,"
+            " g.events_7d, g.positive_7d, g.reader_weight_7d, g.engagement_score,"
+            " g.positive_sentiment_percent, r.rank_score"
+            " FROM bento_grid_items g"
+            " CROSS JOIN LATERAL grid_rank_parts(g.base_score, g.reader_weight_7d, g.week_of, %s) r",
+            [as_of],
+        )
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+@pytest.mark.django_db(transaction=True)
+@END_TO_END
+@given(
+    items=item_states,
+    earlier=earlier_actions,
+    target=st.integers(0, 6),
+    action=st.sampled_from(TOGGLE_ACTIONS),
+    undo_of_nothing_first=st.booleans(),
+    drained_between=st.booleans(),
+    signed_in=st.booleans(),
+)
+def test_an_action_then_its_undo_leaves_every_figure_and_position_as_before(
+    items, earlier, target, action, undo_of_nothing_first, drained_between, signed_in
+):
+    """A new reader's bookmark or reaction, then its undo (each its own request, drained in
+    between or not; after an undo of nothing or not), leaves every item's figures, rank_score
+    and grid position exactly as they were: an undone bookmark does not keep lifting the item,
+    and an undo with nothing to undo changes nothing."""
+    write_path_reset()
+    today = timezone.now().date()
+    grid = [topic_item(base, today - timedelta(days=8 * weeks + 1)) for base, weeks in items]
+    users = [f.make_user().id for _ in range(2)]
+    readers = [anonymous(0), anonymous(1), anonymous(2), Reader(users[0]), Reader(users[1])]
+    when = in_this_hour()
+    by_reader = defaultdict(list)
+    for item_index, reader_index, (interaction, sentiment) in earlier:
+        item = grid[item_index % len(grid)]
+        by_reader[reader_index].append(
+            Event(item.content_type, item.content_id, interaction, sentiment, when)
+        )
+    for reader_index, events in by_reader.items():
+        record_here(readers[reader_index], events)
+    refresh_after_counting_everything()
+    as_of = timezone.now() + WEEK
+    before = grid_figures(as_of)
+
+    chosen = grid[target % len(grid)]
+    newcomer = Reader(f.make_user().id) if signed_in else anonymous(99)
+    undo = UNDO_OF[action[0]]
+    sends = [undo] if undo_of_nothing_first else []
+    sends += [action, undo]
+    for n, (interaction, sentiment) in enumerate(sends):
+        record_here(
+            newcomer, [Event(chosen.content_type, chosen.content_id, interaction, sentiment, when)]
+        )
+        if drained_between and n < len(sends) - 1:
+            refresh_after_counting_everything()
+    refresh_after_counting_everything()
+    assert grid_figures(as_of) == before
+
+
+toggle_steps = st.lists(
+    st.tuples(st.integers(0, 3), st.sampled_from(TOGGLE_KINDS), st.booleans()),
+    min_size=1,
+    max_size=12,
+)
+
+
+@pytest.mark.django_db(transaction=True)
+@END_TO_END
+@given(steps=toggle_steps)
+def test_each_readers_bookmark_and_reaction_count_as_their_latest(steps):
+    """Whatever bookmarks, unbookmarks, reactions and unreacts several readers send, one
+    request each, drained at any point between: the item counts each reader's latest of each,
+    once. bookmark_count is the readers whose latest is a bookmark (never below 0; bookmark,
+    unbookmark, bookmark is 1), the sentiment and reader weight count their latest reaction,
+    and every figure equals a recount."""
+    write_path_reset()
+    item = topic_item(Decimal(40), timezone.now().date())
+    users = [f.make_user().id for _ in range(2)]
+    readers = [anonymous(0), anonymous(1), Reader(users[0]), Reader(users[1])]
+    sent = defaultdict(list)
+    salt_of_today_ensure()
+    with connect() as conn:
+        for reader_index, kind, drain_now in steps:
+            record(conn, readers[reader_index], batch_of(item, [kind], None))
+            sent[reader_index].append(kind)
+            if drain_now:
+                drain(conn)
+    refresh_after_counting_everything()
+    item.refresh_from_db()
+    stands = [kind for kinds in sent.values() for kind in what_stands(kinds)]
+    assert item.bookmark_count == stands.count(("bookmark", None))
+    assert (item.events_7d, item.positive_7d) == (
+        len(stands),
+        stands.count(("reaction", "positive")),
+    )
+    assert item.reader_weight_7d == sum(weight_of(kinds) for kinds in sent.values())
+    with connect() as conn:
+        assert drift(conn) == []
 
 
 # 5. Explainable ------------------------------------------------------------------------------
@@ -633,7 +771,8 @@ writer_steps = st.lists(
 def test_figures_equal_a_recount_after_interleaved_writers(steps):
     """After writers on several connections commit or roll back batches of any kinds, hours
     and readers in any interleaving, with drains in between, one more drain leaves every figure
-    equal to a recount (engagement_score_drift is empty) and every committed event counted once."""
+    equal to a recount (engagement_score_drift is empty), every committed event taken once, and
+    those that stand (undone or replaced bookmarks and reactions not) counted once."""
     write_path_reset()
     topics = [f.make_topic() for _ in range(4)]
     users = [f.make_user().id for _ in range(2)]
@@ -682,7 +821,8 @@ def test_figures_equal_a_recount_after_interleaved_writers(steps):
         counted += drain_everything(drainer)
         with drainer.transaction():
             stored = drainer.execute("SELECT count(*) FROM content_engagement").fetchone()[0]
-        assert counted == stored == counted_events(drainer)
+        assert counted == stored  # every committed event taken once
+        assert counted_events(drainer) == standing_events(drainer)  # those that stand counted
         assert drift(drainer) == []
     finally:
         for conn in [*writers, drainer]:

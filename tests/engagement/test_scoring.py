@@ -64,7 +64,7 @@ def many(n, interaction, sentiment=None, created_at=None):
     [
         (many(3, "view"), "3.00", "0.00", 1),
         (many(2, "share"), "10.00", "0.00", 5),
-        (many(2, "bookmark"), "6.00", "0.00", 3),
+        (many(2, "bookmark"), "3.00", "0.00", 3),
         (many(4, "click"), "0.00", "0.00", 2),
         (
             many(1, "view") + many(1, "reaction", "positive") + many(2, "comment", "negative"),
@@ -72,7 +72,7 @@ def many(n, interaction, sentiment=None, created_at=None):
             "25.00",
             1 + 4 - 3,
         ),
-        (many(1, "reaction", "positive") + many(2, "reaction", "neutral"), "6.67", "33.33", 4),
+        (many(1, "reaction", "positive") + many(2, "comment", "neutral"), "6.67", "33.33", 4 + 2),
         (many(3, "reaction", "positive"), "20.00", "100.00", 4),
         (
             many(2, "view")
@@ -86,25 +86,44 @@ def many(n, interaction, sentiment=None, created_at=None):
         (many(120, "view"), "100.00", "0.00", 1),
         (many(19, "share") + many(1, "view"), "96.00", "0.00", 5 + 1),
         (many(21, "share"), "100.00", "0.00", 5),
+        (many(1, "bookmark") + many(1, "unbookmark"), "0.00", "50.00", 0),
+        (many(1, "bookmark") + many(1, "unbookmark") + many(1, "bookmark"), "3.00", "0.00", 3),
+        (many(1, "unbookmark") + many(1, "unreact") + many(1, "view"), "1.00", "0.00", 1),
+        (many(1, "reaction", "positive") + many(1, "reaction", "negative"), "0.00", "0.00", -3),
+        (many(1, "reaction", "positive") + many(1, "unreact") + many(1, "view"), "1.00", "0.00", 1),
+        (
+            many(1, "comment", "positive") + many(1, "reaction", "positive") + many(1, "unreact"),
+            "20.00",
+            "100.00",
+            4,
+        ),
     ],
     ids=[
         "views",
         "shares",
-        "bookmarks",
+        "one reader's bookmark twice: one bookmark",
         "clicks count as events only",
         "sentiment share",
         "thirds round to 2 decimals",
-        "all positive",
+        "one reader's latest reaction",
         "everything",
         "capped at 100",
         "just under the cap",
         "over the cap",
+        "a bookmark taken back: nothing",
+        "bookmark, unbookmark, bookmark: one",
+        "undos of nothing change nothing",
+        "a reaction replaced by the reader's next",
+        "a reaction taken back",
+        "a comment stays when the reaction is taken back",
     ],
 )
 def test_formula(as_of_hour, events, score, sentiment_percent, reader_weight):
     """engagement_score = views + 5 shares + 3 bookmarks + 20 positive/all (display only);
     sentiment = 100 positive/all; reader_weight_7d counts one reader once per kind of action
-    (view 1, click 2, share 5, bookmark 3, positive +4, negative -3, neutral nothing)."""
+    (view 1, click 2, share 5, bookmark 3, positive +4, negative -3, neutral nothing). Of one
+    reader's bookmarks and unbookmarks (reactions and unreacts) only the latest stands, in
+    every figure: an undo counts for nothing itself and takes back what it undoes."""
     item = record(f.make_topic(), *events)
     assert (item.engagement_score, item.positive_sentiment_percent) == (
         Decimal(score),

@@ -210,11 +210,12 @@ def test_reactions_show_as_percent_positive_and_none_as_no_reactions_yet(client,
         ("positive", "reaction"),
         ("negative", "comment"),
     ):
-        f.make_engagement(
+        f.make_engagement(  # each reader's own: a reader's next reaction replaces their last
             content_type=hero.content_type,
             content_id=hero.content_id,
             interaction_type=kind,
             sentiment=sentiment,
+            user=f.make_user(),
         )
     for _ in range(3):
         f.make_engagement(content_type=second.content_type, content_id=second.content_id)

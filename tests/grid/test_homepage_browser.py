@@ -2,8 +2,9 @@
 
 On the sample week (README command 1's data): the tiles are those of GET /api/grid/ in its order,
 laid out as a Bento Grid down to a phone; what a reader does with them (views, a click, a
-share, a bookmark) reaches `content_engagement`, also as a signed-in reader; the console stays
-clean; images have alt text, headings are in order and every tile is reachable with Tab.
+share, a bookmark and its undo) reaches `content_engagement`, also as a signed-in reader; the
+console stays clean; images have alt text, headings are in order and every tile is reachable
+with Tab.
 Screenshots at desktop and phone widths are saved under var/artifacts/.
 
 The browser reaches nothing but the test server: YouTube's thumbnails and pages are stubbed
@@ -25,10 +26,11 @@ from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
 from engagement.models import ContentEngagement
-from grid.models import RefreshTrigger
+from grid.models import BentoGridItem, RefreshTrigger
 from grid.services import grid_refresh
 from tests import factories as f
 from tests.browser import screenshot
+from tests.engagement.readers import connect, drain_everything
 from trending.weekly_import.run import sample_week_import
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -155,6 +157,12 @@ def events(interaction: str) -> list[ContentEngagement]:
     return list(ContentEngagement.objects.filter(interaction_type=interaction).order_by("id"))
 
 
+def count_everything() -> None:
+    """Run the rollup until every event stored is counted into the figures."""
+    with connect() as conn:
+        drain_everything(conn)
+
+
 def content_of(reader: ReaderPage, position: int) -> tuple[str, int]:
     tile = reader.tile(position)
     return tile.get_attribute("data-content-type"), int(tile.get_attribute("data-content-id"))
@@ -228,9 +236,11 @@ def test_a_click_anywhere_on_a_tile_follows_its_link_and_stores_a_click(sample_w
 
 
 @pytest.mark.django_db(transaction=True)
-def test_share_copies_the_link_and_bookmark_is_remembered(sample_week, open_homepage):
-    """Share copies the tile's link and stores a share; Bookmark stores one bookmark, and the
-    tile still shows it bookmarked after a reload, with no second event."""
+def test_share_copies_the_link_and_bookmark_toggles(sample_week, open_homepage):
+    """Share copies the tile's link and stores a share; Bookmark stores a bookmark, and the
+    tile still shows it bookmarked after a reload; pressed again (from the keyboard) it stores
+    an unbookmark and shows the tile not bookmarked, also after a reload; and the tile's figures
+    count no bookmark: the same browser's undo took it back."""
     reader = open_homepage(permissions=["clipboard-read", "clipboard-write"])
     tile = reader.tile(2)
     content = content_of(reader, 2)
@@ -245,15 +255,58 @@ def test_share_copies_the_link_and_bookmark_is_remembered(sample_week, open_home
     bookmark = tile.locator("[data-action='bookmark']")
     bookmark.click()
     expect(bookmark).to_have_attribute("aria-pressed", "true")
-    expect(bookmark).to_be_disabled()
+    expect(bookmark).to_contain_text("Bookmarked")
     expect(bookmark).to_be_focused()  # a keyboard reader keeps their place
     eventually(lambda: [(e.content_type, e.content_id) for e in events("bookmark")] == [content])
-    reader.page.keyboard.press("Enter")  # pressed again, from the keyboard: nothing more is sent
 
     reader.page.reload()
-    expect(reader.tile(2).locator("[data-action='bookmark']")).to_contain_text("Bookmarked")
+    bookmark = reader.tile(2).locator("[data-action='bookmark']")
+    expect(bookmark).to_have_attribute("aria-pressed", "true")
+    expect(bookmark).to_contain_text("Bookmarked")
+    bookmark.focus()
+    reader.page.keyboard.press("Enter")  # pressed again: the bookmark is taken back
+    expect(bookmark).to_have_attribute("aria-pressed", "false")
+    expect(bookmark).to_contain_text("Bookmark")
+    eventually(lambda: [(e.content_type, e.content_id) for e in events("unbookmark")] == [content])
+
+    reader.page.reload()
+    expect(reader.tile(2).locator("[data-action='bookmark']")).to_have_attribute(
+        "aria-pressed", "false"
+    )
     reader.page.wait_for_timeout(500)
-    assert len(events("bookmark")) == 1
+    assert (len(events("bookmark")), len(events("unbookmark"))) == (1, 1)
+    (bookmarked,) = {e.reader_key for e in events("bookmark") + events("unbookmark")}
+    assert bookmarked is not None  # one reader: the undo counts for the bookmark's reader
+    count_everything()
+    assert (
+        BentoGridItem.objects.get(content_type=content[0], content_id=content[1]).bookmark_count
+        == 0
+    )
+    reader.assert_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_quick_presses_of_bookmark_are_stored_in_the_order_pressed(sample_week, open_homepage):
+    """Bookmark pressed three times at once (bookmark, unbookmark, bookmark): the events are
+    stored in that order, each sent once the one before was answered, so one bookmark stands."""
+    reader = open_homepage()
+    content = content_of(reader, 3)
+    bookmark = reader.tile(3).locator("[data-action='bookmark']")
+    bookmark.evaluate("button => { button.click(); button.click(); button.click(); }")
+    expect(bookmark).to_have_attribute("aria-pressed", "true")
+    # The browser's requests pass this test's router (open_homepage) only while Playwright is
+    # called: wait in the page until the last of the chained requests is answered.
+    reader.page.wait_for_load_state("networkidle")
+    eventually(lambda: len(events("bookmark")) + len(events("unbookmark")) == 3)
+    stored = ContentEngagement.objects.filter(
+        content_type=content[0], content_id=content[1], interaction_type__endswith="bookmark"
+    ).order_by("id")
+    assert [e.interaction_type for e in stored] == ["bookmark", "unbookmark", "bookmark"]
+    count_everything()
+    assert (
+        BentoGridItem.objects.get(content_type=content[0], content_id=content[1]).bookmark_count
+        == 1
+    )
     reader.assert_clean()
 
 

@@ -6,12 +6,15 @@
  * - view: once per tile and page, when half of the tile has been on screen;
  * - click: a tile's link followed (also with the middle button);
  * - share: the link shared (the system's share sheet) or copied;
- * - bookmark: the tile bookmarked (remembered in this browser).
+ * - bookmark / unbookmark: the Bookmark button toggles; pressed again, it takes the bookmark
+ *   back (remembered in this browser either way).
  *
  * Anonymous readers' events go by navigator.sendBeacon, which outlives the page (a click
  * leaves it): a JSON Blob, no cookies needed, no CSRF token. A signed-in reader's request
  * carries the session cookie, so Django wants the CSRF token in a header, which a beacon
- * cannot carry: theirs go by fetch() with keepalive, which outlives the page too.
+ * cannot carry: theirs go by fetch() with keepalive, which outlives the page too. A tile's
+ * bookmarks and unbookmarks go by fetch() too, one after the other (each once the one before
+ * was answered): the reader's latest counts, so they must be stored in the order pressed.
  */
 (() => {
   "use strict";
@@ -48,6 +51,15 @@
     };
   }
 
+  function post(body) {
+    const headers = { "Content-Type": "application/json" };
+    if (csrfToken !== null) {
+      headers["X-CSRFToken"] = csrfToken;
+    }
+    return fetch(endpoint, { method: "POST", body, headers, keepalive: true, credentials: "same-origin" })
+      .catch(() => {}); // offline: the reader's page goes on; the event is lost
+  }
+
   function send(events) {
     if (events.length === 0) {
       return;
@@ -59,16 +71,21 @@
         return;
       }
     }
-    const headers = { "Content-Type": "application/json" };
-    if (csrfToken !== null) {
-      headers["X-CSRFToken"] = csrfToken;
-    }
-    fetch(endpoint, { method: "POST", body, headers, keepalive: true, credentials: "same-origin" })
-      .catch(() => {}); // offline: the reader's page goes on; the event is lost
+    post(body);
   }
 
   function record(tile, interaction) {
     send([eventFor(tile, interaction)]);
+  }
+
+  // A tile's toggles (bookmark, unbookmark), each sent once the one before was answered.
+  const toggling = new Map();
+
+  function recordInTurn(tile, interaction) {
+    const key = tileKey(tile);
+    const body = JSON.stringify(eventFor(tile, interaction));
+    const sent = (toggling.get(key) || Promise.resolve()).then(() => post(body));
+    toggling.set(key, sent);
   }
 
   function announce(message) {
@@ -100,7 +117,7 @@
   page.addEventListener("click", onFollow);
   page.addEventListener("auxclick", onFollow);
 
-  // --- Bookmarks: remembered in this browser, so a reader bookmarks a story once.
+  // --- Bookmarks: remembered in this browser; a second press takes the bookmark back.
   function bookmarked() {
     try {
       return new Set(JSON.parse(localStorage.getItem(BOOKMARKS_KEY) || "[]"));
@@ -109,9 +126,13 @@
     }
   }
 
-  function remember(key) {
+  function remember(key, on) {
     const keys = bookmarked();
-    keys.add(key);
+    if (on) {
+      keys.add(key);
+    } else {
+      keys.delete(key);
+    }
     try {
       localStorage.setItem(BOOKMARKS_KEY, JSON.stringify(Array.from(keys)));
     } catch {
@@ -119,11 +140,9 @@
     }
   }
 
-  // aria-disabled rather than disabled: the button keeps the keyboard's focus.
-  function showBookmarked(button) {
-    button.setAttribute("aria-pressed", "true");
-    button.setAttribute("aria-disabled", "true");
-    button.querySelector(".tile-action-label").textContent = "Bookmarked";
+  function showBookmarked(button, on) {
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    button.querySelector(".tile-action-label").textContent = on ? "Bookmarked" : "Bookmark";
   }
 
   function tileKey(tile) {
@@ -156,20 +175,22 @@
     }
     const bookmark = actions.querySelector('[data-action="bookmark"]');
     if (saved.has(tileKey(tile))) {
-      showBookmarked(bookmark);
+      showBookmarked(bookmark, true);
     }
     actions.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-action]");
-      if (!button || button.getAttribute("aria-disabled") === "true") {
+      if (!button) {
         return;
       }
       if (button.dataset.action === "share") {
         share(tile, button);
       } else if (button.dataset.action === "bookmark") {
-        record(tile, "bookmark");
-        remember(tileKey(tile));
-        showBookmarked(button);
-        announce(`Bookmarked “${tile.querySelector(".tile-link").textContent.trim()}”`);
+        const on = button.getAttribute("aria-pressed") !== "true";
+        recordInTurn(tile, on ? "bookmark" : "unbookmark");
+        remember(tileKey(tile), on);
+        showBookmarked(button, on);
+        const title = tile.querySelector(".tile-link").textContent.trim();
+        announce(on ? `Bookmarked “${title}”` : `Bookmark taken back: “${title}”`);
       }
     });
     actions.hidden = false;
