@@ -613,36 +613,6 @@ class Migration(migrations.Migration):
             """),
             state_reverse_sql="DROP FUNCTION engagement_score_drift()",
         ),
-        django_migrate_sql.operations.CreateSQL(
-            name="engagement_content_missing",
-            sql=textwrap.dedent("""\
-            -- engagement_content_missing(contents): the first of `contents` that does not exist or is hidden
-            -- (grid_content), NULL when all are active content. Called by the trigger that checks each
-            -- INSERT statement's events (engagement/triggers.py) with the statement's distinct contents: a
-            -- PL/pgSQL function, so that its plan is made once per connection, not at every statement as
-            -- for a query that reads the trigger's transition table. Runs as the trigger's owner; no API
-            -- role may call it.
-            CREATE OR REPLACE FUNCTION public.engagement_content_missing(contents public.engagement_content[])
-            RETURNS public.engagement_content
-            LANGUAGE plpgsql STABLE SET search_path = '' AS $$
-            DECLARE
-                missing public.engagement_content;
-            BEGIN
-                SELECT k.content_type, k.content_id INTO missing
-                FROM unnest(contents) k
-                LEFT JOIN public.grid_content c
-                       ON c.content_type = k.content_type AND c.content_id = k.content_id
-                WHERE c.is_active IS NOT TRUE
-                ORDER BY k.content_type, k.content_id
-                LIMIT 1;
-                RETURN missing;
-            END
-            $$;
-            REVOKE ALL ON FUNCTION public.engagement_content_missing(public.engagement_content[]) FROM PUBLIC;
-            """),
-            reverse_sql="DROP FUNCTION engagement_content_missing(engagement_content[])",
-            dependencies=[("engagement", "engagement_content"), ("grid", "grid_content")],
-        ),
         django_migrate_sql.operations.AlterSQL(
             name="content_engagement_policies",
             sql=textwrap.dedent("""\
@@ -757,9 +727,9 @@ class Migration(migrations.Migration):
             trigger=carnivore.triggers.CompiledTrigger(
                 name="check_inserted_events",
                 sql=carnivore.triggers.DefinerTriggerSql(
-                    declare="DECLARE latest timestamptz; contents public.engagement_content[]; missing public.engagement_content;",
-                    func="\n        SELECT max(e.created_at),\n               array_agg(DISTINCT ROW(e.content_type, e.content_id)::public.engagement_content)\n        INTO latest, contents\n        FROM new_events e;\n        IF latest > clock_timestamp() THEN\n            RAISE EXCEPTION USING ERRCODE = 'check_violation',\n                CONSTRAINT = 'content_engagement_created_at_not_future',\n                MESSAGE = format('created_at %s is in the future', latest);\n        END IF;\n        missing := public.engagement_content_missing(contents);\n        IF missing.content_id IS NOT NULL THEN\n            RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',\n                CONSTRAINT = 'content_engagement_content_exists',\n                MESSAGE = format('%s %s does not exist or is hidden',\n                                 missing.content_type, missing.content_id);\n        END IF;\n        RETURN NULL;\n    ",
-                    hash="d7bef07608213a3eba044e6cb90aff49ef615dbb",
+                    declare="DECLARE latest timestamptz; missing record;",
+                    func="\n        SELECT max(e.created_at) INTO latest FROM new_events e;\n        IF latest > pg_catalog.clock_timestamp() THEN\n            RAISE EXCEPTION USING ERRCODE = 'check_violation',\n                CONSTRAINT = 'content_engagement_created_at_not_future',\n                MESSAGE = format('created_at %s is in the future', latest);\n        END IF;\n        SELECT k.content_type, k.content_id INTO missing\n        FROM (SELECT DISTINCT e.content_type, e.content_id FROM new_events e) k\n        WHERE NOT EXISTS (SELECT FROM public.grid_content c\n                          WHERE c.content_type = k.content_type AND c.content_id = k.content_id\n                            AND c.is_active)\n        ORDER BY k.content_type, k.content_id\n        LIMIT 1;\n        IF FOUND THEN\n            RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',\n                CONSTRAINT = 'content_engagement_content_exists',\n                MESSAGE = format('%s %s does not exist or is hidden',\n                                 missing.content_type, missing.content_id);\n        END IF;\n        RETURN NULL;\n    ",
+                    hash="4552ac60bdf359ffc69ea5c5b0a9979e8323a878",
                     level="STATEMENT",
                     operation="INSERT",
                     pgid="pgtrigger_check_inserted_events_78b94",

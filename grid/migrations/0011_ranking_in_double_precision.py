@@ -9,7 +9,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("carnivore", "0006_security_declared"),
-        ("engagement", "0016_event_check_inline_queries"),
+        ("engagement", "0015_sql_comments_name_the_rollup"),
         ("grid", "0010_sql_comments_name_the_rollup"),
     ]
 
