@@ -104,8 +104,7 @@ sql_items = [
         HERE,
         "grid_rank",
         reverse=(
-            "DROP FUNCTION grid_rank_parts(numeric, bigint, date, timestamptz);"
-            " DROP FUNCTION grid_rank_reader_weight(bigint, bigint, bigint, bigint, bigint,"
+            "DROP FUNCTION grid_rank_reader_weight(bigint, bigint, bigint, bigint, bigint,"
             " bigint, bigint)"
         ),
         dependencies=[("carnivore", "api_roles"), ("grid", "grid_ranked")],

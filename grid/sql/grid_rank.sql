@@ -33,18 +33,5 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = '' AS $$
            - 3 * coalesce(negative, 0)
 $$;
 
--- The parts of an item's rank_score as of `as_of` (prior, readers, age_penalty and their sum),
--- one row, for a caller that wants them as a record (the admin, tests): grid_ranked
--- (grid/sql/grid_ranked.sql) holds the formula of the age and the sum.
-CREATE OR REPLACE FUNCTION public.grid_rank_parts(
-    base_score numeric, reader_weight bigint, week_of date, as_of timestamptz,
-    OUT prior double precision, OUT readers double precision, OUT age_penalty double precision,
-    OUT rank_score double precision
-)
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = '' AS $$
-    SELECT r.prior, r.readers, r.age_penalty, r.rank_score
-    FROM public.grid_ranked(base_score, reader_weight, week_of, as_of) r
-$$;
-GRANT EXECUTE ON FUNCTION public.grid_rank_reader_weight(bigint, bigint, bigint, bigint, bigint, bigint, bigint),
-                          public.grid_rank_parts(numeric, bigint, date, timestamptz)
+GRANT EXECUTE ON FUNCTION public.grid_rank_reader_weight(bigint, bigint, bigint, bigint, bigint, bigint, bigint)
     TO anon, authenticated, service_role;

@@ -1,8 +1,8 @@
 """SPEC section 4's six ranking properties, proven on the real SQL.
 
-The pure ones call the ranking's own functions in the database (grid/sql/grid_rank.sql:
-grid_rank_parts, grid_rank_reader_weight) for generated inputs. The others build content with
-the factories, insert real events as the API roles do (tests/engagement/readers.py: `anon` or
+The pure ones call the ranking's own functions in the database (grid_ranked and
+grid_rank_reader_weight, grid/sql/) for generated inputs. The others build content with the
+factories, insert real events as the API roles do (tests/engagement/readers.py: `anon` or
 `authenticated` with claims and `request.headers`), drain the rollup and refresh the grid
 (grid.services.grid_refresh), then look at the ranks and positions.
 
@@ -77,10 +77,10 @@ ages = st.integers(0, 365 * 86400 * 10**6).map(lambda us: timedelta(microseconds
 
 
 def rank_parts(base_score, weight, week_of, as_of) -> dict:
-    """The database's parts of a rank_score (grid_rank_parts)."""
+    """The database's parts of a rank_score (grid_ranked)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT prior, readers, age_penalty, rank_score FROM grid_rank_parts(%s, %s, %s, %s)",
+            "SELECT prior, readers, age_penalty, rank_score FROM grid_ranked(%s, %s, %s, %s)",
             [base_score, weight, week_of, as_of],
         )
         return dict(
@@ -108,7 +108,7 @@ def grid_standing(as_of: datetime) -> dict[int, tuple]:
         cursor.execute(
             "SELECT g.id, g.grid_position, g.reader_weight_7d, r.rank_score"
             " FROM bento_grid_items g"
-            " CROSS JOIN LATERAL grid_rank_parts(g.base_score, g.reader_weight_7d, g.week_of, %s) r",
+            " CROSS JOIN LATERAL grid_ranked(g.base_score, g.reader_weight_7d, g.week_of, %s) r",
             [as_of],
         )
         return {row[0]: row[1:] for row in cursor.fetchall()}
@@ -562,7 +562,7 @@ def grid_figures(as_of: datetime) -> dict[int, tuple]:
             " g.events_7d, g.positive_7d, g.reader_weight_7d, g.engagement_score,"
             " g.positive_sentiment_percent, r.rank_score"
             " FROM bento_grid_items g"
-            " CROSS JOIN LATERAL grid_rank_parts(g.base_score, g.reader_weight_7d, g.week_of, %s) r",
+            " CROSS JOIN LATERAL grid_ranked(g.base_score, g.reader_weight_7d, g.week_of, %s) r",
             [as_of],
         )
         return {row[0]: row[1:] for row in cursor.fetchall()}
