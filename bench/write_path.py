@@ -259,7 +259,7 @@ class FreshnessProbe:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=5, help="per variant and round")
-    parser.add_argument("--rounds", type=int, default=3, help="ours and plain alternate this often")
+    parser.add_argument("--rounds", type=int, default=5, help="ours and plain alternate this often")
     parser.add_argument("--freshness-seconds", type=int, default=20)
     args = parser.parse_args()
 

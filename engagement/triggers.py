@@ -42,17 +42,19 @@ class PrepareInsert(DefinerTrigger):
     level = pgtrigger.Statement
     when = pgtrigger.Before
     operation = pgtrigger.Insert
-    declare = [("claims", "jsonb")]
+    declare = [("claims", "jsonb"), ("setting", "text")]
     # The claims are read here once, as auth.jwt() and auth.uid() read them, rather than through
     # those functions: each call of a function with its own search_path costs a statement.
+    # Assignments rather than PERFORM: PL/pgSQL evaluates a simple expression directly, where
+    # PERFORM runs a query.
     func = f"""
         claims := nullif(current_setting('request.jwt.claims', true), '')::jsonb;
-        PERFORM set_config('{APP_ROLE_SETTING}',
-                           coalesce(claims -> 'app_metadata' ->> 'role', ''), true);
-        PERFORM set_config('{READER_KEY_SETTING}',
-                           coalesce(nullif(current_setting('request.jwt.claim.sub', true), ''),
-                                    claims ->> 'sub',
-                                    public.engagement_reader_fingerprint()::text), true);
+        setting := set_config('{APP_ROLE_SETTING}',
+                              coalesce(claims -> 'app_metadata' ->> 'role', ''), true);
+        setting := set_config('{READER_KEY_SETTING}',
+                              coalesce(nullif(current_setting('request.jwt.claim.sub', true), ''),
+                                       claims ->> 'sub',
+                                       public.engagement_reader_fingerprint()::text), true);
         RETURN NULL;
     """
 
