@@ -27,7 +27,7 @@ statements:
 
 After (c) the worker stops, a last drain runs and engagement_score_drift() must be empty.
 
-    .venv/bin/python bench/write_path.py [--seconds 5] [--rounds 3] [--freshness-seconds 20]
+    .venv/bin/python bench/write_path.py [--seconds 5] [--rounds 5] [--freshness-seconds 20]
 """
 
 from __future__ import annotations
