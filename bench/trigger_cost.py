@@ -1,14 +1,17 @@
-"""Benchmark: what the scoring and audit triggers cost per engagement insert (SPEC section 10).
+"""Benchmark: what the triggers on content_engagement cost per insert, against the blueprint's.
 
 One item already has 100,000 events in the last day. Single-row INSERT transactions, measured
 with pgbench in the same run, into content_engagement:
 
-- `ours`: with the application's triggers (dedupe, audit, incremental rollups and score);
+- `ours`: with the application's triggers (the reader's key, the checks of content and dates,
+  the dedupe of retried events); the figures are the rollup's job, moments later, not here;
 - `plain`: the same table with every trigger disabled;
 - `blueprint`: the original design's trigger instead of ours: on every row, recount the item's
   last 24 hours (and 7 days) of events and upsert the grid row.
 
-Targets: ours <= 1.5 x plain; ours >= 20 x faster than the blueprint.
+bench/write_path.py measures the write path against its targets (8 writers, the rollup running,
+freshness); this one keeps the single-writer comparison with the blueprint's recount, whose
+trigger it also lends to write_path.py.
 
     .venv/bin/python bench/trigger_cost.py [--seconds 5] [--rounds 3] [--events 100000]
 """
@@ -130,7 +133,7 @@ def main() -> None:
         print(f"\nmedians over {args.rounds} rounds")
         for shape, (ours_ms, plain_ms) in report.items():
             print(
-                f"{shape:<13} ours {ours_ms:7.3f} ms   plain {plain_ms:7.3f} ms   ours / plain = {ours_ms / plain_ms:4.2f} x   (target <= 1.5)"
+                f"{shape:<13} ours {ours_ms:7.3f} ms   plain {plain_ms:7.3f} ms   ours / plain = {ours_ms / plain_ms:4.2f} x   (target <= 1.3)"
             )
         single_ours = report["single"][0]
         print(
