@@ -11,8 +11,10 @@
 -- which hour on every readers' vote comes from held events (`votes_held_from`: a vote counts in
 -- the hour its event reached the database, which for a backdated event is later than its
 -- month), so that engagement_score_drift recounts the hours still held and takes the rollups as
--- the record of the others. A month with events the rollup has not counted yet is refused
--- (nothing changes; the rollup counts them within seconds, and the next run retires the month).
+-- the record of the others; the readers' votes (engagement_votes) of those other hours are
+-- deleted, as no reader can vote in them any more. A month with events the rollup has not
+-- counted yet is refused (nothing changes; the rollup counts them within seconds, and the next
+-- run retires the month).
 --
 -- Locks, in the order the rollup and a reader's erasure take theirs, so that none of them can
 -- deadlock with this: the rollup's watermark row; the partition in SHARE mode while its events
@@ -28,8 +30,8 @@
 -- carnivore_user (a reader's erasure must not wait for an archive) nor its id default (the
 -- sequence stays with content_engagement), so that its archive restores into any database. Its
 -- comment says what it is: engagement_partition_drop drops only tables so marked. The retirement
--- is audited: one audit_log row (content_engagement, DELETE, the partition's name, its month and
--- events). SECURITY DEFINER: partition DDL is the owner's. Only the application's own processes
+-- is audited: one audit_log row (content_engagement, DELETE, the partition's name, its month,
+-- events and the votes deleted). SECURITY DEFINER: partition DDL is the owner's. Only the application's own processes
 -- may run it (the owner, and the login role holding carnivore_runtime), as the connecting role:
 -- no API role, not even service_role, so that a Supabase service key cannot retire events.
 CREATE OR REPLACE FUNCTION public.engagement_partition_detach(
@@ -46,6 +48,8 @@ DECLARE
     last_inserted timestamptz;
     uncounted bigint;
     foreign_key name;
+    votes_from timestamptz;
+    votes_deleted bigint;
 BEGIN
     SELECT d.month_start, d.in_default INTO first_day, from_default
     FROM public.engagement_retention_due(keep_from) d
@@ -101,7 +105,12 @@ BEGIN
     SET events_held_from = greatest(s.events_held_from, next_first_day),
         votes_held_from = greatest(s.votes_held_from, next_first_day,
                                    date_trunc('hour', last_inserted, 'UTC') + interval '1 hour')
-    WHERE s.id = 1;
+    WHERE s.id = 1
+    RETURNING s.votes_held_from INTO votes_from;
+    -- The readers' votes of the hours now taken from the rollups go too: they only kept a reader
+    -- from voting twice in an hour long past, and nothing recounts them any more.
+    DELETE FROM public.engagement_votes v WHERE v.hour < votes_from;
+    GET DIAGNOSTICS votes_deleted = ROW_COUNT;
 
     INSERT INTO public.audit_log (table_name, record_id, operation, old_values, new_values,
                                   changed_by, db_role, app_role)
@@ -109,7 +118,7 @@ BEGIN
             pg_catalog.jsonb_build_object(
                 'partition', partition_name,
                 'month', to_char(first_day AT TIME ZONE 'UTC', 'YYYY-MM'),
-                'events', events, 'retired', 'detached'),
+                'events', events, 'votes', votes_deleted, 'retired', 'detached'),
             NULL,
             (SELECT auth.uid()),
             CASE pg_catalog.current_setting('role') WHEN 'none' THEN session_user

@@ -35,7 +35,12 @@ from carnivore.backups import archive_entries
 from carnivore.db_context import ANONYMOUS, SERVICE, run_as
 from engagement import retention
 from engagement.checks import RETENTION, check_retention
-from engagement.models import ContentEngagement, EngagementRollup, EngagementRollupState
+from engagement.models import (
+    ContentEngagement,
+    EngagementRollup,
+    EngagementRollupState,
+    EngagementVote,
+)
 from engagement.retention import RetentionError, engagement_retention_run
 from engagement.selectors import engagement_partitions, engagement_score_drift
 from engagement.tasks import engagement_retention
@@ -200,9 +205,14 @@ def test_by_default_every_event_is_kept(history):
 def test_old_months_are_detached_and_dropped_and_the_figures_stay(history, keep_two_months_drop):
     """Months -30, -29 and -27 (from DEFAULT) go, with an audit row for each step; the kept
     months' events stay; counts, window figures and rollups are unchanged, and a recount of the
-    held events still finds no drift, also for the hour voted in by a retired event."""
+    held events still finds no drift, also for the hour voted in by a retired event. The readers'
+    votes of the hours no longer held go with them; those of the held hours stay."""
     figures_before, rollups_before = figures(), rollups()
     assert engagement_score_drift() == []
+    held_hours_from = history.backdated_vote_hour + timedelta(hours=1)
+    votes = EngagementVote.objects.values_list("hour", "kind", "reader_key")
+    held_votes = set(votes.filter(hour__gte=held_hours_from))
+    assert votes.filter(hour__lt=held_hours_from).count() > 0 and held_votes
 
     report = engagement_retention_run()
 
@@ -222,7 +232,8 @@ def test_old_months_are_detached_and_dropped_and_the_figures_stay(history, keep_
     assert engagement_score_drift() == []
     state = EngagementRollupState.objects.get()
     assert state.events_held_from == month_start(-26)
-    assert state.votes_held_from == history.backdated_vote_hour + timedelta(hours=1)
+    assert state.votes_held_from == held_hours_from
+    assert set(votes) == held_votes
     assert retirement_audit() == [
         (partition(-30), "detached"),
         (partition(-30), "dropped unarchived"),
