@@ -31,9 +31,10 @@
 -- sequence stays with content_engagement), so that its archive restores into any database. Its
 -- comment says what it is: engagement_partition_drop drops only tables so marked. The retirement
 -- is audited: one audit_log row (content_engagement, DELETE, the partition's name, its month,
--- events and the votes deleted). SECURITY DEFINER: partition DDL is the owner's. Only the application's own processes
--- may run it (the owner, and the login role holding carnivore_runtime), as the connecting role:
--- no API role, not even service_role, so that a Supabase service key cannot retire events.
+-- events and the votes deleted). SECURITY DEFINER: partition DDL is the owner's. Only the
+-- application's own processes may run it (the owner, and the login role holding
+-- carnivore_runtime), as the connecting role: no API role, not even service_role, so that a
+-- Supabase service key cannot retire events.
 CREATE OR REPLACE FUNCTION public.engagement_partition_detach(
     partition_name text, keep_from timestamptz
 ) RETURNS bigint

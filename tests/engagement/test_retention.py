@@ -212,7 +212,8 @@ def test_old_months_are_detached_and_dropped_and_the_figures_stay(history, keep_
     held_hours_from = history.backdated_vote_hour + timedelta(hours=1)
     votes = EngagementVote.objects.values_list("hour", "kind", "reader_key")
     held_votes = set(votes.filter(hour__gte=held_hours_from))
-    assert votes.filter(hour__lt=held_hours_from).count() > 0 and held_votes
+    retired_votes = votes.filter(hour__lt=held_hours_from).count()
+    assert retired_votes > 0 and held_votes
 
     report = engagement_retention_run()
 
@@ -234,6 +235,10 @@ def test_old_months_are_detached_and_dropped_and_the_figures_stay(history, keep_
     assert state.events_held_from == month_start(-26)
     assert state.votes_held_from == held_hours_from
     assert set(votes) == held_votes
+    detach_audit = AuditLog.objects.filter(
+        table_name="content_engagement", old_values__retired="detached"
+    )
+    assert sum(detach_audit.values_list("old_values__votes", flat=True)) == retired_votes
     assert retirement_audit() == [
         (partition(-30), "detached"),
         (partition(-30), "dropped unarchived"),
